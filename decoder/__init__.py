@@ -1,0 +1,1 @@
+"""Decoder recipe: continued pretraining, SFT with DoRA, model merging and MCQ evaluation on packed shards."""

@@ -1,0 +1,1 @@
+"""Encoder recipe: ModernCamemBERT-bio continued pretraining (CLM detour, then MLM) on packed token shards."""
