@@ -67,7 +67,7 @@ class SlurmExecutorConfig(StrictModel):
     job_name: str = "biomedfr"
     """Job name."""
     venv_path: str | None = None
-    """Virtual environment to activate in the job (``source <venv>/bin/activate``)."""
+    """Activate script of the virtual environment to use in the job (``<venv>/bin/activate``)."""
     env_command: str | None = None
     """Shell command that prepares the environment in the job (instead of ``venv_path``)."""
     sbatch_args: dict[str, str] = Field(default_factory=dict)

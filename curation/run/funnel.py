@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datatrove.utils.stats import Stats
+from datatrove.utils.stats import MetricStatsDict, Stats
 
 from curation.run.layout import STAGE, RunLayout
 
@@ -70,6 +70,8 @@ def load_attempt(logs_dir: Path) -> list[tuple[str, Stats]]:
     for path in sorted((logs_dir / "stats").glob("*.json")):
         for entry in json.loads(path.read_text()):
             stat = Stats.from_dict(entry)
+            # datatrove's Stats.from_dict keeps the saved values raw; rebuild MetricStats objects
+            stat.stats = MetricStatsDict.from_dict(entry["stats"])
             if stat.name not in merged:
                 order.append(stat.name)
                 merged[stat.name] = stat
