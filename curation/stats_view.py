@@ -10,8 +10,8 @@ from curation.run.funnel import StepCounts
 def funnel_table(steps: list[StepCounts]) -> Table:
     """One row per reader/step/writer: in, kept, out, excluded, failed, passed through, seconds."""
     table = Table(title="Funnel", title_justify="left")
-    for col in ("step", "in", "kept", "out", "excluded", "failed", "passed", "time (s)"):
-        table.add_column(col, justify="left" if col == "step" else "right", no_wrap=col == "step")
+    for col in ("step", "in", "kept", "out", "excl.", "failed", "passed", "secs"):
+        table.add_column(col, justify="left" if col == "step" else "right", no_wrap=True)
     for c in steps:
         if c.kind == "write":
             table.add_row("[bold]written[/]", str(c.n_in), "", str(c.out), "", "", "", f"{c.seconds:.1f}")

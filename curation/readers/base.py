@@ -130,7 +130,12 @@ class SourceReader(BaseDiskReader):
         if self.only is not None and not any(p == relpath for p, _ in self.only):
             return
         try:
-            for item in self.records(relpath):
+            items = iter(self.records(relpath))
+            while True:
+                with self.track_time():  # reading and parsing time only, not downstream steps
+                    item = next(items, None)
+                if item is None:
+                    break
                 if not self.wanted(relpath, item.locator):
                     continue
                 self.stat_update("in")

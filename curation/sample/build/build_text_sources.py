@@ -31,6 +31,7 @@ import yaml
 from lxml import etree
 
 from curation.sample.build import texts_tei_jsonl as T
+from curation.sample.build.ledger import merge as merge_ledger
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1]
 CORPUS_DIR = SAMPLE_DIR / "corpus"
@@ -794,6 +795,7 @@ def main() -> int:
     """Write and validate the TEI and JSONL sample sources."""
     outputs = write_outputs()
     validate(outputs)
+    merge_ledger()
     print(summary(outputs))
     return 0
 
