@@ -68,7 +68,9 @@ def sources(
     from curation.manifest import all_manifests
     from curation.sources_table import sources_table
 
-    console.print(sources_table(all_manifests(folder)))
+    manifests = all_manifests(folder)
+    console.print(sources_table(manifests))
+    console.print(f"Manifests: {', '.join(sorted({str(path.parent) for path, _ in manifests}))}", soft_wrap=True)
 
 
 @app.command()

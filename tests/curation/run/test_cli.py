@@ -104,3 +104,34 @@ def test_sigkill_mid_run_then_resume_equals_uninterrupted_run(tmp_path):
     assert rows(out) == rows(reference)
     assert not list(out.rglob("*.tmp"))
     assert check_accounting(out) == []
+
+
+def test_scans_fail_without_tesseract_then_retry_failed_reads_them(tmp_path):
+    from curation.io import read_records
+    from curation.sample import SAMPLE_CORPUS
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name in ("scan-pediatrie-fievre.pdf", "scan-onco-douleur.pdf"):
+        (scans / name).write_bytes((SAMPLE_CORPUS / "scans" / name).read_bytes())
+    recipe = write_recipe(tmp_path / "r.yaml", [{"name": "scans", "reader": {"format": "pdf", "path": "scans"}}])
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k != "TESSDATA_PREFIX"}
+    no_tesseract = {**env, "PATH": str(tmp_path / "empty-bin")}  # as on a machine without tesseract
+    proc = subprocess.run([*BIN, "curate", str(recipe), "--out", str(out), "--no-progress"], env=no_tesseract,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    failed = read_records(out / "failed")
+    assert sorted((r["id"], r["reason"]) for r in failed) == [
+        ("scans/scan-onco-douleur.pdf", "ocr_unavailable"), ("scans/scan-pediatrie-fievre.pdf", "ocr_unavailable")]
+    assert all("apt-get install tesseract-ocr" in r["message"] and "--retry-failed" in r["message"] for r in failed)
+    assert rows(out) == {}
+
+    proc = subprocess.run([*BIN, "curate", str(recipe), "--out", str(out), "--retry-failed", "--no-progress"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert read_records(out / "failed") == []
+    texts = rows(out)
+    assert set(texts) == {"scans/scan-onco-douleur.pdf", "scans/scan-pediatrie-fievre.pdf"}
+    assert all(len(t.split()) > 100 for t in texts.values())
+    assert check_accounting(out) == []
