@@ -104,9 +104,12 @@ class SourceReader(BaseDiskReader):
             data_folder=source.root,
             glob_pattern=self.config.glob or self.default_glob,
             recursive=True,
-            limit=limit,
             add_file_path=False,
         )
+        # The limit is applied here, not by datatrove: datatrove drops the document after the
+        # limit once it has been read, which would count it as read but never passed on.
+        self.max_documents = limit
+        self._emitted = 0
         self._failed = None
 
     # -- to implement ---------------------------------------------------------------------------
@@ -131,7 +134,7 @@ class SourceReader(BaseDiskReader):
             return
         try:
             items = iter(self.records(relpath))
-            while True:
+            while self.max_documents < 0 or self._emitted < self.max_documents:
                 with self.track_time():  # reading and parsing time only, not downstream steps
                     item = next(items, None)
                 if item is None:
@@ -148,6 +151,7 @@ class SourceReader(BaseDiskReader):
                     self._record_failure(relpath, item.locator, exc.reason, str(exc), item.text)
                     continue
                 self.stat_update("kept", "out")
+                self._emitted += 1
                 yield doc
         except DocumentError as exc:
             self.stat_update("in")

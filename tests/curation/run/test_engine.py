@@ -174,3 +174,12 @@ def test_missing_source_folder_is_a_config_error(tmp_path):
     recipe = write_recipe(tmp_path / "r.yaml", [{"reader": {"format": "pdf", "path": "nowhere"}}])
     with pytest.raises(ConfigError, match=r"sources\[0\]\.reader\.path: folder .*nowhere not found"):
         plan_run(load_recipe(recipe), out=str(tmp_path / "out"))
+
+
+def test_limit_reads_at_most_n_documents_per_source(good_recipe, tmp_path):
+    out = tmp_path / "out"
+    curate(plan_run(load_recipe(good_recipe), out=str(out), limit=2))
+    ids = _ids(out)
+    assert len([i for i in ids if i.startswith("arts/")]) == 2 and len([i for i in ids if i.startswith("recs/")]) == 2
+    assert json.loads((out / "run.json").read_text())["limit"] == 2
+    assert check_accounting(out) == []
