@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich import box
 from rich.table import Table
 
 from curation.licenses import is_unknown
 from curation.manifest import Manifest
 
-COLUMNS = ("name", "license", "redist", "deriv", "comm", "route", "title")
+COLUMNS = ("name", "license", "redist", "deriv", "comm", "route")
 """Column headers, in order."""
 
 
@@ -20,12 +21,10 @@ def _flag(value: bool) -> str:
 def sources_table(manifests: list[tuple[Path, Manifest]]) -> Table:
     """A rich table of the manifests (as returned by ``curation.manifest.all_manifests``)."""
     caption = "* documents carry their own license, which overrides this one"
-    table = Table(title="Sources", title_justify="left", caption=caption, caption_justify="left")
+    table = Table(title="Sources", title_justify="left", caption=caption, caption_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for column in COLUMNS:
-        if column == "title":
-            table.add_column(column, overflow="fold", min_width=12)
-        else:
-            table.add_column(column, no_wrap=True)
+        table.add_column(column, no_wrap=True)
     for path, manifest in manifests:
         license_cell = manifest.license
         if manifest.per_document_license:
@@ -39,6 +38,5 @@ def sources_table(manifests: list[tuple[Path, Manifest]]) -> Table:
             _flag(manifest.derivatives),
             _flag(manifest.commercial),
             manifest.route,
-            manifest.title,
         )
     return table
