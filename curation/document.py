@@ -2,7 +2,9 @@
 
 Every metadata key a step may write is declared here, once, with its type and meaning. Output
 Parquet shards have one column per declared key (``id``, ``text``, then the keys below); keys that
-are not declared are kept, never lost, in the JSON column ``extra``.
+are not declared are kept, never lost, in the JSON column ``extra``. Keys starting with ``_`` are
+transient: steps pass them along in memory (e.g. ``_segment_text``, the source segment of a passage,
+for the fidelity check) and they are never written to output shards.
 
 Ids are stable: ``<source>/<source-native id>`` (DOI, HAL id, record id, or the path relative to
 the source root); a passage is ``<parent id>#p<index>``. Never input order or absolute paths. The
@@ -75,6 +77,8 @@ class DocMetadata(BaseModel):
     ocr_engine: str | None = None
     """OCR engine used for ``ocr_pages`` (e.g. ``tesseract:fra``)."""
     # passages and segments
+    root_id: str | None = None
+    """Id of the original document (the article) a segment or passage comes from."""
     parent_id: str | None = None
     """Id of the document this passage or segment was cut from."""
     passage_index: int | None = None
@@ -85,6 +89,15 @@ class DocMetadata(BaseModel):
     """End (exclusive) of the passage's character span in the parent text."""
     token_count: int | None = None
     """Tokens in the text, counted with the run's ``token_counter``."""
+    fixes: list[str] | None = None
+    """Cleaning applied by the heuristic extractor to the text this passage comes from
+    (``running_header_removed``, ``hyphenation_joined``, ``ligature_fixed``...)."""
+    pii_types: list[str] | None = None
+    """Kinds of personal identifiers found (``email``, ``phone``, ``nir``, ``patient_id``...)."""
+    pii_count: int | None = None
+    """Number of personal identifiers found."""
+    pii_redacted: bool | None = None
+    """Whether the identifiers were replaced by placeholders in the text."""
     # scores written by later steps (taggers never drop; filters decide from these)
     language: str | None = None
     """Language code found by language identification."""
@@ -174,6 +187,8 @@ def to_row(doc: Document) -> dict[str, Any]:
     row: dict[str, Any] = {"id": doc.id, "text": doc.text}
     extra = {}
     for key, value in doc.metadata.items():
+        if key.startswith("_"):
+            continue
         if key in METADATA_COLUMNS:
             row[key] = value
         else:

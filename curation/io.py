@@ -81,7 +81,7 @@ def record_schema():
 def _record_adapter(self, document: Document) -> dict:
     meta = document.metadata
     record = meta.get("_record", {})
-    clean = {k: v for k, v in meta.items() if k != "_record"}
+    clean = {k: v for k, v in meta.items() if k != "_record" and (self.keep_transient or not k.startswith("_"))}
     return {
         "id": document.id,
         "step": record.get("step"),
@@ -100,9 +100,10 @@ class RecordSink(AtomicParquetWriter):
 
     name = "📒 Records"
 
-    def __init__(self, output_folder: DataFolderLike, prefix: str = ""):
+    def __init__(self, output_folder: DataFolderLike, prefix: str = "", keep_transient: bool = False):
         super().__init__(output_folder, prefix=prefix, schema=record_schema(), adapter=_record_adapter)
-        self._entered = False
+        self.keep_transient = keep_transient
+        """Keep ``_``-prefixed metadata (failed records: a retry re-injects the document as it was)."""
 
     def record(self, doc: Document, step: str, reason: str, message: str, rank: int) -> None:
         """Write one record; the document itself is not modified."""

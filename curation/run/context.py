@@ -27,7 +27,7 @@ class RunContext:
 
     def record_sink(self, kind: str, label: str) -> RecordSink:
         """A writer for ``excluded/<label>/`` or ``failed/<label>/`` records of this attempt."""
-        return RecordSink(f"{self.out_dir}/{kind}/{label}", prefix=self.attempt_prefix)
+        return RecordSink(f"{self.out_dir}/{kind}/{label}", prefix=self.attempt_prefix, keep_transient=kind == "failed")
 
     def __getstate__(self):
         state = dict(self.__dict__)

@@ -56,3 +56,8 @@ def test_rows_round_trip_through_parquet(docs):
 def test_unknown_keys_are_kept_in_extra():
     row = to_row(Document("t", "s/1", metadata={"source": "s", "license": "MIT", "my_score": 0.5}))
     assert row["extra"] == '{"my_score": 0.5}' and row["license"] == "MIT"
+
+
+def test_transient_keys_are_not_written():
+    row = to_row(Document("t", "s/1", metadata={"source": "s", "license": "MIT", "_segment_text": "long source"}))
+    assert row["extra"] is None and "_segment_text" not in row
