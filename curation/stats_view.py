@@ -14,7 +14,7 @@ def funnel_table(steps: list[StepCounts]) -> Table:
         table.add_column(col, justify="left" if col == "step" else "right", no_wrap=True)
     for c in steps:
         if c.kind == "write":
-            table.add_row("[bold]written[/]", str(c.n_in), "", str(c.out), "", "", "", f"{c.seconds:.1f}")
+            table.add_row(f"[bold]{c.label}[/]", str(c.n_in), "", str(c.out), "", "", "", f"{c.seconds:.1f}")
             continue
         table.add_row(
             c.label, str(c.n_in), str(c.kept), str(c.out), str(c.n_excluded), str(c.n_failed),

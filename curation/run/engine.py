@@ -1,8 +1,10 @@
 """Running a recipe: plan, pipeline, executor, run.json, retries, and the accounting check.
 
-A run is one datatrove pipeline per task: the readers of every source (each reads its share of its
-files), the recipe's steps in order, then the shard writer. The executor (local, Slurm, Ray) runs the
-tasks; completed tasks are skipped on a re-run, so a killed run resumes where it stopped.
+A run is one datatrove pipeline per task and stage: the readers of every source (each reads its
+share of its files), the recipe's steps in order, then the shard writer. Global steps (MinHash) cut
+the run into stages (``curation.run.stages``) with their preparation passes in between. The
+executor (local, Slurm, Ray) runs the tasks; completed tasks are skipped on a re-run, so a killed
+run resumes where it stopped.
 ``--retry-failed`` runs a new attempt over the documents in ``failed/`` only: read failures are
 re-read from their source, step failures are re-injected just before the step that failed.
 """
@@ -28,8 +30,10 @@ from curation.recipe import Recipe
 from curation.run.context import RunContext
 from curation.run.executors import make_executor
 from curation.run.funnel import StepCounts, check_accounting, funnel
+from curation.run.global_steps import configure, prepare
 from curation.run.layout import STAGE, RunLayout
 from curation.run.sources import ResolvedSource, resolve_path, resolve_source
+from curation.run.stages import Stage, StageReader, label_of, split_stages
 from curation.steps.registry import STEPS
 
 
@@ -41,6 +45,11 @@ class RunPlan:
     out_dir: Path
     sources: list[ResolvedSource]
     limit: int = -1
+
+    @property
+    def stages(self) -> list[Stage]:
+        """The recipe's steps cut at global steps."""
+        return split_stages(self.recipe.steps)
 
     @property
     def layout(self) -> RunLayout:
@@ -109,24 +118,59 @@ class Injector(PipelineStep):
             yield Document(text=row["text"] or "", id=row["id"], metadata=meta)
 
 
-def build_pipeline(
+def build_stage_pipeline(
     plan: RunPlan,
+    stage: Stage,
     context: RunContext,
+    attempt: int = 0,
     only: dict[str, frozenset] | None = None,
     inject: dict[str, str] | None = None,
 ) -> list:
-    """Readers, steps and the shard writer of one attempt (retries: ``only`` and ``inject`` set)."""
+    """Input (source readers, or the previous stage's shards), steps and the shard writer of one stage."""
     pipeline: list = []
-    for src in plan.sources:
-        keys = None if only is None else only.get(src.name, frozenset())
-        pipeline.append(reader_class(src.reader)(src, context, only=keys, limit=plan.limit))
-    for i, cfg in enumerate(plan.recipe.steps, start=1):
-        step = STEPS[cfg.step](cfg, context, i)
+    if stage.input_stage is None:
+        for src in plan.sources:
+            keys = None if only is None else only.get(src.name, frozenset())
+            pipeline.append(reader_class(src.reader)(src, context, only=keys, limit=plan.limit))
+    else:
+        pipeline.append(_stage_input(plan, stage, attempt))
+    for index, cfg in stage.steps:
+        step = STEPS[cfg.step](cfg, context, index)
+        if step.is_global:
+            configure(step, plan.out_dir, attempt, plan.recipe.base_dir)
         if inject and step.label in inject:
             pipeline.append(Injector(step.label, inject[step.label]))
         pipeline.append(step)
-    pipeline.append(ShardWriter(str(plan.layout.shards()), prefix=context.attempt_prefix))
+    pipeline.append(ShardWriter(str(plan.layout.shards(stage.name)), prefix=context.attempt_prefix))
     return pipeline
+
+
+def _stage_input(plan: RunPlan, stage: Stage, attempt: int) -> StageReader:
+    index, cfg = stage.steps[0]
+    return StageReader(str(plan.layout.shards(stage.input_stage)), f"{label_of(index, cfg)}_input",
+                       RunLayout.prefix(attempt))
+
+
+def build_pipeline(plan: RunPlan, context: RunContext, only=None, inject=None) -> list:
+    """The pipeline of a run without global steps (one stage)."""
+    stages = plan.stages
+    if len(stages) != 1:
+        raise ConfigError("build_pipeline: this recipe has several stages; use build_stage_pipeline per stage")
+    return build_stage_pipeline(plan, stages[0], context, 0, only, inject)
+
+
+def build_passes(plan: RunPlan, context: RunContext, attempt: int, only=None, inject=None) -> list[tuple[str, list, int]]:
+    """Every pipeline of an attempt, in order: ``(logs name, pipeline, tasks)``."""
+    tasks = plan.recipe.executor.tasks
+    passes: list[tuple[str, list, int]] = []
+    for stage in plan.stages:
+        if stage.input_stage is not None and stage.global_step is not None:
+            index, cfg = stage.global_step
+            for prep in prepare(label_of(index, cfg), cfg, _stage_input(plan, stage, attempt), tasks,
+                                plan.out_dir, attempt, plan.recipe.base_dir):
+                passes.append((prep.name, prep.pipeline, prep.tasks))
+        passes.append((stage.name, build_stage_pipeline(plan, stage, context, attempt, only, inject), tasks))
+    return passes
 
 
 def write_run_json(plan: RunPlan) -> None:
@@ -156,7 +200,7 @@ def write_run_json(plan: RunPlan) -> None:
             for s in plan.sources
         ],
         "steps": [f"{i:02d}_{cfg.step}" for i, cfg in enumerate(plan.recipe.steps, start=1)],
-        "stage": STAGE,
+        "stages": [stage.name for stage in plan.stages],
         "executor": plan.recipe.executor.kind,
         "biomedfr_version": __version__,
         "python": platform.python_version(),
@@ -180,22 +224,30 @@ def curate(plan: RunPlan, retry_failed: bool = False, progress: bool = False, qu
         token_counter_config=plan.recipe.token_counter,
         attempt_prefix=RunLayout.prefix(attempt),
     )
-    pipeline = build_pipeline(plan, context, only=only, inject=inject)
-    logs = layout.logs(STAGE, attempt)
-    executor = make_executor(plan.recipe.executor, pipeline, str(logs), quiet=quiet)
+    passes = build_passes(plan, context, attempt, only=only, inject=inject)
+    kind = plan.recipe.executor.kind
     from curation.run.progress import task_progress
 
-    label = f"curate {plan.recipe.name}" + (f" (retry {attempt})" if attempt else "")
-    with task_progress(logs, plan.recipe.executor.tasks, label, enabled=progress):
-        executor.run()
-    if plan.recipe.executor.kind == "slurm":
+    if kind == "slurm":  # one job array per pass, each depending on the previous one
+        previous = None
+        for name, pipeline, tasks in passes:
+            executor = make_executor(plan.recipe.executor, pipeline, str(_logs(layout, name, attempt)), quiet=quiet,
+                                     tasks=tasks, depends=previous)
+            previous = executor
+        previous.run()
         return RunResult(out_dir=layout.root, attempt=attempt, finished=False)
-    incomplete = [r for r in range(plan.recipe.executor.tasks) if not (logs / "completions" / f"{r:05d}").exists()]
-    if incomplete:
-        raise AccountingError(
-            f"{layout.root}: tasks {incomplete} did not complete — see {logs / 'logs'}; "
-            "re-run the same command to resume"
-        )
+    for name, pipeline, tasks in passes:
+        logs = _logs(layout, name, attempt)
+        executor = make_executor(plan.recipe.executor, pipeline, str(logs), quiet=quiet, tasks=tasks)
+        label = f"{name}" + (f" (retry {attempt})" if attempt else "")
+        with task_progress(logs, tasks, label, enabled=progress):
+            executor.run()
+        incomplete = [r for r in range(tasks) if not (logs / "completions" / f"{r:05d}").exists()]
+        if incomplete:
+            raise AccountingError(
+                f"{layout.root}: tasks {incomplete} of {name} did not complete — see {logs / 'logs'}; "
+                "re-run the same command to resume"
+            )
     for src, dst in moves:
         if src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -206,21 +258,26 @@ def curate(plan: RunPlan, retry_failed: bool = False, progress: bool = False, qu
     return RunResult(out_dir=layout.root, attempt=attempt, finished=True, steps=funnel(layout.root))
 
 
+def _logs(layout: RunLayout, name: str, attempt: int) -> Path:
+    return layout.root / "logs" / (name if attempt == 0 else f"{name}.retry{attempt}")
+
+
 def _prepare_retry(plan: RunPlan):
     """Snapshot ``failed/`` for a new attempt (or resume an unfinished one)."""
     import pyarrow.parquet as pq
 
     layout = plan.layout
-    attempts = layout.attempts(STAGE)
+    first = plan.stages[0].name
+    attempts = layout.attempts(first)
     if not attempts:
         raise ConfigError(f"{layout.root}: no earlier run to retry — run `biomedfr curate` first")
     last = attempts[-1]
-    inputs_dir = layout.logs(STAGE, last) / "retry_inputs"
-    if last > 0 and not _attempt_complete(layout, last, plan.recipe.executor.tasks) and inputs_dir.exists():
+    inputs_dir = layout.logs(first, last) / "retry_inputs"
+    if last > 0 and not _attempt_complete(plan, last) and inputs_dir.exists():
         attempt = last  # resume an interrupted retry with the same inputs
     else:
         attempt = last + 1
-        inputs_dir = layout.logs(STAGE, attempt) / "retry_inputs"
+        inputs_dir = layout.logs(first, attempt) / "retry_inputs"
         _snapshot_failed(layout, inputs_dir, attempt)
     snapshot = json.loads((inputs_dir / "snapshot.json").read_text())
     only: dict[str, set] = {}
@@ -238,9 +295,9 @@ def _prepare_retry(plan: RunPlan):
     return attempt, {k: frozenset(v) for k, v in only.items()}, inject, moves
 
 
-def _attempt_complete(layout: RunLayout, attempt: int, tasks: int) -> bool:
-    completions = layout.logs(STAGE, attempt) / "completions"
-    return all((completions / f"{r:05d}").exists() for r in range(tasks))
+def _attempt_complete(plan: RunPlan, attempt: int) -> bool:
+    completions = plan.layout.logs(STAGE, attempt) / "completions"
+    return all((completions / f"{r:05d}").exists() for r in range(plan.recipe.executor.tasks))
 
 
 def _snapshot_failed(layout: RunLayout, inputs_dir: Path, attempt: int) -> None:

@@ -42,23 +42,31 @@ class QuietLocalExecutor(LocalPipelineExecutor):
         return super()._run_for_rank(rank, local_rank, node_rank)
 
 
-def make_executor(config, pipeline: list, logging_dir: str, quiet: bool = True):
-    """The datatrove executor described by a recipe's ``executor:`` section."""
+def make_executor(config, pipeline: list, logging_dir: str, quiet: bool = True, tasks: int | None = None,
+                  depends=None):
+    """The datatrove executor described by a recipe's ``executor:`` section.
+
+    ``tasks`` overrides the recipe's task count for one pass (a MinHash clustering pass runs as one
+    task); ``depends`` chains Slurm passes (each job array waits for the previous one).
+    """
     if quiet:
         quiet_datatrove_logging()
+    n_tasks = tasks or config.tasks
+    workers = config.workers if n_tasks == config.tasks else min(max(config.workers, 1), n_tasks)
     if config.kind == "local":
         return QuietLocalExecutor(
             pipeline=pipeline,
-            tasks=config.tasks,
-            workers=config.workers,
+            tasks=n_tasks,
+            workers=workers,
             logging_dir=logging_dir,
             quiet=quiet,
         )
     if config.kind == "slurm":
         return SlurmPipelineExecutor(
             pipeline=pipeline,
-            tasks=config.tasks,
-            workers=config.workers,
+            tasks=n_tasks,
+            workers=workers,
+            depends=depends,
             time=config.time,
             partition=config.partition,
             cpus_per_task=config.cpus_per_task,
@@ -78,8 +86,8 @@ def make_executor(config, pipeline: list, logging_dir: str, quiet: bool = True):
         ray.init(address=config.address, include_dashboard=False, log_to_driver=not quiet)
     return RayPipelineExecutor(
         pipeline=pipeline,
-        tasks=config.tasks,
-        workers=config.workers,
+        tasks=n_tasks,
+        workers=workers,
         cpus_per_task=config.cpus_per_task,
         mem_per_cpu_gb=config.mem_per_cpu_gb,
         logging_dir=logging_dir,

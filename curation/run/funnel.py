@@ -60,6 +60,8 @@ def _kind_and_label(name: str) -> tuple[str, str]:
         return "step", label
     if kind == "inject":
         return "inject", label
+    if kind == "stage":
+        return "stage", label
     return "write", label
 
 
@@ -84,6 +86,7 @@ def _counts(name: str, stats: Stats) -> StepCounts:
     kind, label = _kind_and_label(name)
     counts = StepCounts(label=label, kind=kind, seconds=stats.time_stats.total)
     if kind == "write":
+        counts.label = "written"
         counts.n_in = counts.kept = counts.out = _value(stats, "total")
         return counts
     counts.n_in, counts.kept, counts.out = _value(stats, "in"), _value(stats, "kept"), _value(stats, "out")
@@ -99,8 +102,33 @@ def _counts(name: str, stats: Stats) -> StepCounts:
     return counts
 
 
-def funnel(out_dir: str | Path, stage: str = STAGE) -> list[StepCounts]:
-    """The combined funnel of every attempt of a stage, in pipeline order (injectors folded in)."""
+def stages_of(out_dir: str | Path) -> list[str]:
+    """The stages of a run, in order (from ``run.json``)."""
+    run_json = RunLayout(out_dir).run_json
+    if run_json.exists():
+        info = json.loads(run_json.read_text())
+        if info.get("stages"):
+            return list(info["stages"])
+    return [STAGE]
+
+
+def funnel(out_dir: str | Path, stage: str | None = None) -> list[StepCounts]:
+    """The combined funnel of every attempt, stage after stage (or of one stage), in pipeline order.
+
+    Each stage ends with a ``write`` row labelled ``written`` (``written:<stage>`` for earlier stages).
+    """
+    out: list[StepCounts] = []
+    stages = stages_of(out_dir) if stage is None else [stage]
+    for name in stages:
+        rows = _stage_funnel(out_dir, name)
+        for row in rows:
+            if row.kind == "write" and name != STAGE:
+                row.label = f"written:{name}"
+        out.extend(rows)
+    return out
+
+
+def _stage_funnel(out_dir: str | Path, stage: str) -> list[StepCounts]:
     layout = RunLayout(out_dir)
     combined: dict[str, StepCounts] = {}
     order: list[str] = []
@@ -176,35 +204,48 @@ def count_rows(folder: Path) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(folder.glob("*.parquet")))
 
 
-def check_accounting(out_dir: str | Path, stage: str = STAGE) -> list[str]:
+def check_accounting(out_dir: str | Path) -> list[str]:
     """Every violation of the accounting rule in a finished run (empty list: all accounted for)."""
     layout = RunLayout(out_dir)
-    steps = funnel(out_dir, stage)
-    problems = []
-    upstream = 0
-    for c in steps:
-        if c.kind == "read":
-            upstream += c.out
-        else:
-            if c.n_in != upstream:
-                problems.append(f"{c.label}: received {c.n_in} documents but the previous steps produced {upstream}")
-            upstream = c.out
-        if c.kind in {"read", "step"}:
-            total = c.kept + c.n_excluded + c.n_failed
-            if c.n_in != total:
-                problems.append(
-                    f"{c.label}: in={c.n_in} but kept+excluded+failed={c.kept}+{c.n_excluded}+{c.n_failed}={total}"
-                )
-            if c.out < c.kept:
-                problems.append(f"{c.label}: kept {c.kept} documents but output only {c.out}")
-            on_disk = _count_records(layout.excluded / c.label)
-            if on_disk != +c.excluded:
-                problems.append(f"{c.label}: excluded counts {dict(c.excluded)} but excluded/ holds {dict(on_disk)}")
-            on_disk = _count_records(layout.failed / c.label)
-            if on_disk != +c.failed:
-                problems.append(f"{c.label}: failed counts {dict(c.failed)} but failed/ holds {dict(on_disk)}")
-    written = count_rows(layout.shards(stage))
-    if steps and written != upstream:
-        problems.append(f"{stage}/: holds {written} documents but the last step output {upstream}")
+    problems: list[str] = []
+    previous_written: int | None = None
+    for stage in stages_of(out_dir):
+        steps = _stage_funnel(out_dir, stage)
+        upstream = 0
+        for c in steps:
+            if c.kind == "read":
+                upstream += c.out
+            elif c.kind == "stage":
+                if previous_written is not None and c.n_in != previous_written:
+                    problems.append(f"{c.label}: read {c.n_in} documents but the previous stage wrote {previous_written}")
+                upstream = c.out
+            elif c.kind == "write":
+                if c.n_in != upstream:
+                    problems.append(f"{stage}/: the writer received {c.n_in} documents but the last step output {upstream}")
+            else:
+                if c.n_in != upstream:
+                    problems.append(f"{c.label}: received {c.n_in} documents but the previous steps produced {upstream}")
+                upstream = c.out
+            if c.kind in {"read", "step"}:
+                problems.extend(_check_step(c, layout))
+        written = count_rows(layout.shards(stage))
+        if steps and written != upstream:
+            problems.append(f"{stage}/: holds {written} documents but the last step output {upstream}")
+        previous_written = written
     return problems
 
+
+def _check_step(c: StepCounts, layout: RunLayout) -> list[str]:
+    problems = []
+    total = c.kept + c.n_excluded + c.n_failed
+    if c.n_in != total:
+        problems.append(f"{c.label}: in={c.n_in} but kept+excluded+failed={c.kept}+{c.n_excluded}+{c.n_failed}={total}")
+    if c.out < c.kept:
+        problems.append(f"{c.label}: kept {c.kept} documents but output only {c.out}")
+    on_disk = _count_records(layout.excluded / c.label)
+    if on_disk != +c.excluded:
+        problems.append(f"{c.label}: excluded counts {dict(c.excluded)} but excluded/ holds {dict(on_disk)}")
+    on_disk = _count_records(layout.failed / c.label)
+    if on_disk != +c.failed:
+        problems.append(f"{c.label}: failed counts {dict(c.failed)} but failed/ holds {dict(on_disk)}")
+    return problems

@@ -75,6 +75,8 @@ class CurationStep(PipelineStep):
     """Every exclusion reason the step may give, declared up front."""
     default_routes: ClassVar[frozenset[str]] = ROUTES
     """Routes the step applies to when the recipe does not say."""
+    is_global: ClassVar[bool] = False
+    """Needs the whole corpus before deciding (MinHash): the run is cut into stages before it."""
 
     def __init__(self, config: StepConfig, context: "RunContext", index: int):
         self.config = config
