@@ -23,13 +23,26 @@ HEADER = """\
 """
 
 
+STEP_NAMES = {
+    "fineweb2_french": ("language_filter", None),
+    "gopher_rep": ("fineweb2_quality", "gopher_rep_*"),
+    "fineweb_quality": ("fineweb2_quality", "fineweb_*"),
+    "gopher_quality": ("fineweb2_quality", "gopher_*"),
+}
+"""The builders name filter families; the ledger names the recipe step and a reason pattern (fnmatch)."""
+
+
 def merge() -> list[dict]:
     """Write ``ledger.yaml`` from the fragments; return its entries."""
     entries = []
     for fragment in FRAGMENTS:
         for entry in yaml.safe_load(fragment.read_text(encoding="utf-8")) or []:
+            step, reason = entry["step"], entry.get("reason")
+            if step in STEP_NAMES:
+                step, pattern = STEP_NAMES[step]
+                reason = reason or pattern
             entries.append({"document": entry["document"], "page": entry.get("page"), "problem": entry["problem"],
-                            "step": entry["step"], "reason": entry.get("reason")})
+                            "step": step, "reason": reason})
     body = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=120)
     LEDGER.write_text(HEADER + body, encoding="utf-8")
     return entries
