@@ -81,7 +81,7 @@ def stats(
     """Show the funnel of a run: per step inputs, kept, outputs, excluded by reason, failed by error."""
     from curation.errors import ConfigError
     from curation.run.funnel import check_accounting, funnel
-    from curation.stats_view import funnel_json, funnel_table, reasons_table
+    from curation.stats_view import fidelity_table, funnel_json, funnel_table, reasons_table
 
     if not (run_dir / "run.json").exists():
         raise ConfigError(f"{run_dir}: no run.json — not the output folder of `biomedfr curate`")
@@ -92,12 +92,30 @@ def stats(
     else:
         console.print(funnel_table(steps))
         console.print(reasons_table(steps))
+        fidelity = fidelity_table(run_dir)
+        if fidelity is not None:
+            console.print(fidelity)
         if problems:
             console.print("[red]Accounting problems:[/]\n  " + "\n  ".join(problems))
         else:
             console.print("[green]Every document is accounted for[/] (kept + excluded + failed = input at every step).")
     if problems:
         raise typer.Exit(3)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="HTML file to write (default: RUN_DIR/report.html).")] = None,
+) -> None:
+    """Write one HTML page: funnel per step and reason, examples per exclusion reason, distributions."""
+    from curation.errors import ConfigError
+    from curation.report import write_report
+
+    if not (run_dir / "run.json").exists():
+        raise ConfigError(f"{run_dir}: no run.json — not the output folder of `biomedfr curate`")
+    path = write_report(run_dir, out)
+    console.print(f"Report: [bold]{path}[/]")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ transient: steps pass them along in memory (e.g. ``_segment_text``, the source s
 for the fidelity check) and they are never written to output shards.
 
 Ids are stable: ``<source>/<source-native id>`` (DOI, HAL id, record id, or the path relative to
-the source root); a passage is ``<parent id>#p<index>``. Never input order or absolute paths. The
+the source root); a segment is ``<parent id>#s<index>``, a passage ``<parent id>#p<index>``. Never input order or absolute paths. The
 content hash (``sha256`` of the raw input) lives in metadata, not in the id.
 """
 
@@ -144,6 +144,11 @@ def make_id(source: str, native_id: str) -> str:
 def passage_id(parent_id: str, index: int) -> str:
     """Stable passage id: the parent id and the passage index."""
     return f"{parent_id}#p{index}"
+
+
+def segment_id(parent_id: str, index: int) -> str:
+    """Stable segment id: the parent id and the segment index."""
+    return f"{parent_id}#s{index}"
 
 
 def sha256_bytes(data: bytes) -> str:

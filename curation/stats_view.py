@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
 
 from curation.run.funnel import StepCounts
@@ -11,7 +13,10 @@ def funnel_table(steps: list[StepCounts]) -> Table:
     """One row per reader/step/writer: in, kept, out, excluded, failed, passed through, seconds."""
     table = Table(title="Funnel", title_justify="left")
     for col in ("step", "in", "kept", "out", "excl.", "failed", "passed", "secs"):
-        table.add_column(col, justify="left" if col == "step" else "right", no_wrap=True)
+        if col == "step":
+            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=28)
+        else:
+            table.add_column(col, justify="right", no_wrap=True, min_width=4)
     for c in steps:
         if c.kind == "write":
             table.add_row(f"[bold]{c.label}[/]", str(c.n_in), "", str(c.out), "", "", "", f"{c.seconds:.1f}")
@@ -50,3 +55,36 @@ def funnel_json(steps: list[StepCounts], problems: list[str]) -> dict:
         "accounted": not problems,
         "problems": problems,
     }
+
+
+def fidelity_values(run_dir: Path) -> list[float]:
+    """Fidelity of every passage that has one: kept (output shards) and excluded (by any step)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    values: list[float] = []
+    for path in sorted((Path(run_dir) / "curated").glob("*.parquet")):
+        if "fidelity" in pq.ParquetFile(path).schema_arrow.names:
+            values += [v for v in pq.read_table(path, columns=["fidelity"]).column("fidelity").to_pylist() if v is not None]
+    for path in sorted((Path(run_dir) / "excluded").rglob("*.parquet")):
+        for meta in pq.read_table(path, columns=["metadata"]).column("metadata").to_pylist():
+            value = json.loads(meta).get("fidelity") if meta else None
+            if value is not None:
+                values.append(float(value))
+    return values
+
+
+def fidelity_table(run_dir: Path) -> Table | None:
+    """Fidelity of the passages in the paper's Table 8 buckets (share at or above each threshold)."""
+    from curation.steps.fidelity import fidelity_buckets
+
+    values = fidelity_values(run_dir)
+    if not values:
+        return None
+    table = Table(title=f"Fidelity, {len(values)} passages (paper Table 8)", title_justify="left")
+    for col in ("fidelity", "passages", "share"):
+        table.add_column(col, justify="left" if col == "fidelity" else "right")
+    for bucket, n in fidelity_buckets(values):
+        table.add_row(bucket, str(n), f"{n / len(values):.1%}")
+    return table

@@ -115,15 +115,15 @@ def stages_of(out_dir: str | Path) -> list[str]:
 def funnel(out_dir: str | Path, stage: str | None = None) -> list[StepCounts]:
     """The combined funnel of every attempt, stage after stage (or of one stage), in pipeline order.
 
-    Each stage ends with a ``write`` row labelled ``written`` (``written:<stage>`` for earlier stages).
+    Each stage ends with a ``write`` row labelled ``written`` (``written (stage N)`` for earlier stages).
     """
     out: list[StepCounts] = []
     stages = stages_of(out_dir) if stage is None else [stage]
-    for name in stages:
+    for number, name in enumerate(stages, start=1):
         rows = _stage_funnel(out_dir, name)
         for row in rows:
             if row.kind == "write" and name != STAGE:
-                row.label = f"written:{name}"
+                row.label = f"written (stage {number})"
         out.extend(rows)
     return out
 

@@ -1,3 +1,15 @@
-"""Imports every step module so that ``curation.steps.registry.STEPS`` is complete."""
+"""Imports every step module so that ``curation.steps.registry.STEPS`` is complete (recipe order)."""
 
-from curation.steps import length  # noqa: F401
+from curation.steps import (  # noqa: F401
+    fidelity,
+    ftfy_fix,
+    heuristic_extract,
+    language,
+    length,
+    minhash_dedup,
+    passage_filter,
+    pii,
+    quality_filters,
+    segment,
+    window_dedup,
+)

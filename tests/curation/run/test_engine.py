@@ -183,3 +183,38 @@ def test_limit_reads_at_most_n_documents_per_source(good_recipe, tmp_path):
     assert len([i for i in ids if i.startswith("arts/")]) == 2 and len([i for i in ids if i.startswith("recs/")]) == 2
     assert json.loads((out / "run.json").read_text())["limit"] == 2
     assert check_accounting(out) == []
+
+
+def test_minhash_cuts_the_run_into_stages_and_dedups_across_tasks(tmp_path):
+    data = tmp_path / "data" / "jsonl"
+    data.mkdir(parents=True)
+    base = (f"Cas clinique. {PARAGRAPH} {PARAGRAPH.replace('soixante-dix', 'quatre-vingts')} "
+            f"{PARAGRAPH.replace('soixante-dix', 'cinquante')} {PARAGRAPH.replace('soixante-dix', 'quarante')}")
+    records = [
+        {"id": "a", "text": base},
+        {"id": "b", "text": base.replace("deux semaines", "trois semaines", 1)},  # near duplicate of a
+        {"id": "c", "text": base},  # exact duplicate of a
+        {"id": "d", "text": "Un texte entièrement différent sur la vaccination des nourrissons contre la coqueluche "
+                            "et le calendrier des rappels chez l'adulte, avec les recommandations en vigueur."},
+    ]
+    for i, rec in enumerate(records):  # one file per record: with 2 tasks, duplicates meet across tasks
+        (data / f"{i}.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n")
+    recipe = write_recipe(tmp_path / "r.yaml", [{"name": "recs", "reader": {"format": "jsonl", "path": "data/jsonl"}}],
+                          tasks=2, workers=1,
+                          steps=[{"step": "token_count"}, {"step": "minhash_dedup"}, {"step": "length_filter", "min_tokens": 5}])
+    out = tmp_path / "out"
+    result = curate(plan_run(load_recipe(recipe), out=str(out)))
+    assert json.loads((out / "run.json").read_text())["stages"] == ["before_02_minhash_dedup", "curated"]
+    assert _ids(out) == ["recs/a", "recs/d"]
+    rows = {r["id"]: r for p in (out / "curated").glob("*.parquet") for r in pq.read_table(p).to_pylist()}
+    assert (rows["recs/a"]["dup_cluster"], rows["recs/a"]["dup_cluster_size"]) == ("recs/a", 3)
+    assert rows["recs/d"]["dup_cluster_size"] == 1
+    excluded = {r["id"]: (r["reason"], r["message"]) for r in read_records(out / "excluded")}
+    assert excluded == {"recs/b": ("minhash_duplicate", "recs/a"), "recs/c": ("minhash_duplicate", "recs/a")}
+    labels = [c.label for c in result.steps]
+    assert labels == ["00_read_recs", "01_token_count", "written (stage 1)",
+                      "02_minhash_dedup_input", "02_minhash_dedup", "03_length_filter", "written"]
+    assert check_accounting(out) == []
+    # a second run of the same recipe resumes: nothing is recomputed, the result is the same
+    again = curate(plan_run(load_recipe(recipe), out=str(out)))
+    assert _ids(out) == ["recs/a", "recs/d"] and again.finished
