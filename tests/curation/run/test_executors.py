@@ -32,7 +32,7 @@ def _recipe(tmp_path: Path, executor: dict) -> Path:
 
 @pytest.mark.slow
 def test_ray_executor_runs_the_tasks_on_a_local_ray_instance(tmp_path):
-    ray = pytest.importorskip("ray", reason="ray is part of the dev extra")
+    import ray
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         recipe = _recipe(tmp_path, {"kind": "ray", "tasks": 3, "workers": 2})

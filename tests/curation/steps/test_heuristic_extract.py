@@ -155,8 +155,7 @@ def walk(tmp_path_factory) -> dict:
 def scan_walk(tmp_path_factory) -> dict:
     """The scanned PDFs the ledger names for these steps, read with tesseract, through the five steps."""
     status = tesseract_status(None, "fra")
-    if status.tessdata is None:
-        pytest.skip(f"scanned pages need OCR: {status.problem}")
+    assert status.tessdata is not None, f"scanned pages need OCR (make test installs it): {status.problem}"
     names = {e["document"].split("/", 1)[1] for e in ENTRIES if e["document"].startswith("scans/")}
     return _walk(tmp_path_factory.mktemp("scan_walk"), {"scans"}, {"scans": names})
 
