@@ -25,7 +25,7 @@ def sources_table(manifests: list[tuple[Path, Manifest]]) -> Table:
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for column in COLUMNS:
         table.add_column(column, no_wrap=True)
-    for path, manifest in manifests:
+    for _path, manifest in manifests:
         license_cell = manifest.license
         if manifest.per_document_license:
             license_cell += " *"

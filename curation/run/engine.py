@@ -151,14 +151,6 @@ def _stage_input(plan: RunPlan, stage: Stage, attempt: int) -> StageReader:
                        RunLayout.prefix(attempt))
 
 
-def build_pipeline(plan: RunPlan, context: RunContext, only=None, inject=None) -> list:
-    """The pipeline of a run without global steps (one stage)."""
-    stages = plan.stages
-    if len(stages) != 1:
-        raise ConfigError("build_pipeline: this recipe has several stages; use build_stage_pipeline per stage")
-    return build_stage_pipeline(plan, stages[0], context, 0, only, inject)
-
-
 def build_passes(plan: RunPlan, context: RunContext, attempt: int, only=None, inject=None) -> list[tuple[str, list, int]]:
     """Every pipeline of an attempt, in order: ``(logs name, pipeline, tasks)``."""
     tasks = plan.recipe.executor.tasks

@@ -179,13 +179,7 @@ def _remove_failed(counts: StepCounts, n: int, label: str, layout: RunLayout, at
 
 
 def _moved_reasons(layout: RunLayout, attempt: int, label: str) -> Counter:
-    import pyarrow.parquet as pq
-
-    folder = layout.retried(attempt) / label
-    reasons: Counter = Counter()
-    for path in sorted(folder.glob("*.parquet")):
-        reasons.update(pq.read_table(path, columns=["reason"]).column("reason").to_pylist())
-    return reasons
+    return _count_records(layout.retried(attempt) / label)
 
 
 def _count_records(folder: Path) -> Counter:

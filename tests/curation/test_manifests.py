@@ -136,7 +136,7 @@ def test_sources_table_lists_every_manifest() -> None:
     console = Console(width=250, record=True, color_system=None)
     console.print(table)
     text = console.export_text()
-    for path, manifest in loaded:
+    for _path, manifest in loaded:
         assert manifest.name in text and manifest.license in text
 
 

@@ -623,7 +623,7 @@ def check_lengths() -> None:
         if not any(p["step"] == "read" or p["reason"] == "no_passage_extracted" for p in art["planted"]):
             total = sum(word_count(p) for p in clean)
             assert TEI_WORDS[0] <= total <= TEI_WORDS[1], (art["file"], total)
-    for name, records in JSONL_FILES.items():
+    for records in JSONL_FILES.values():
         for rec in records:
             if not rec["check"]:
                 continue
