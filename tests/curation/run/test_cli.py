@@ -71,6 +71,13 @@ def test_one_task_and_four_tasks_give_the_same_documents(tmp_path):
     assert len(list((tmp_path / "out4" / "curated").glob("*.parquet"))) >= 2
     stats = run_cli("stats", tmp_path / "out4")
     assert stats.returncode == 0 and "Every document is accounted for" in stats.stdout
+    # per-task stats merge to the same funnel whatever the number of tasks
+    from curation.run.funnel import funnel
+
+    def counts(out):
+        return [(c.label, c.n_in, c.kept, c.out, dict(c.excluded), dict(c.failed)) for c in funnel(out)]
+
+    assert counts(tmp_path / "out1") == counts(tmp_path / "out4")
 
 
 @pytest.mark.slow
