@@ -24,7 +24,7 @@ $(VENV)/.base-installed: pyproject.toml | $(PY)
 
 $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PIP) install -q $(TORCH_PIP_ARGS) '$(TORCH_SPEC)'
-	$(PIP) install -q -e '.[dev,train]'
+	$(PIP) install -q -e '.[dev,train,llm]'
 	touch $@ $(VENV)/.base-installed
 
 # OCR of scanned pages: Debian's tesseract with the French pack, installed where we can (root + apt).

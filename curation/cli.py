@@ -35,6 +35,7 @@ def curate(
     limit: Annotated[int, typer.Option("--limit", help="Read at most N documents per source in each task (-1: all).")] = -1,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Re-run only the documents in <out>/failed/.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count LLM requests and estimated tokens; call no model.")] = False,
 ) -> None:
     """Run a curation recipe (or resume it: completed tasks are skipped)."""
     from curation.recipe import load_recipe
@@ -44,6 +45,9 @@ def curate(
 
     recipe_path = recipe or SAMPLE_RECIPE
     loaded = load_recipe(recipe_path, set_)
+    if dry_run:
+        _dry_run(loaded, limit)
+        return
     plan = plan_run(loaded, out=out, limit=limit)
     console.print(f"[bold]biomedfr curate[/] {recipe_path} -> {plan.out_dir}")
     result = run_curate(plan, retry_failed=retry_failed, progress=progress)
@@ -57,6 +61,25 @@ def curate(
     console.print(f"[green]Done.[/] Output shards: [bold]{shards}/[/]  (run info: {result.out_dir / 'run.json'})")
     console.print(
         f"Load them with: datasets.load_dataset('parquet', data_files='{shards}/*.parquet')", soft_wrap=True
+    )
+
+
+def _dry_run(recipe, limit: int) -> None:
+    """Run the recipe into a scratch folder with LLM steps counting instead of calling; print the counts."""
+    import tempfile
+
+    from curation.run.engine import curate as run_curate
+    from curation.run.engine import plan_run
+    from curation.stats_view import llm_estimate_table
+
+    with tempfile.TemporaryDirectory(prefix="biomedfr-dry-run-") as scratch:
+        plan = plan_run(recipe, out=scratch, limit=limit)
+        console.print(f"[bold]biomedfr curate --dry-run[/] {recipe.path}: no model is called")
+        result = run_curate(plan, dry_run=True, progress=False)
+    console.print(llm_estimate_table(result.steps))
+    console.print(
+        "LLM steps after the first see the documents the dry run passed through unchanged, so their "
+        "counts are estimates (e.g. annotation counted on segments, not on the passages extraction would make)."
     )
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, PrivateAttr, Tag
 
 from curation.config import StrictModel, apply_overrides, read_yaml, validate
+from curation.llm.config import LLMConfig
 from curation.readers.catalog import ReaderSpec
 from curation.steps import catalog as _catalog  # noqa: F401 - registers every step
 from curation.steps.registry import step_spec
@@ -125,6 +126,8 @@ class Recipe(StrictModel):
     """The one token counter every step that counts tokens uses."""
     executor: ExecutorSpec = Field(default_factory=LocalExecutorConfig)
     """Where tasks run: ``local`` (default), ``slurm`` or ``ray``."""
+    llm: LLMConfig | None = None
+    """The LLM the LLM steps use (backend ``transformers``, ``openai`` or ``vllm``); null: no LLM step."""
 
     _path: Path | None = PrivateAttr(default=None)
 

@@ -88,3 +88,19 @@ def fidelity_table(run_dir: Path) -> Table | None:
     for bucket, n in fidelity_buckets(values):
         table.add_row(bucket, str(n), f"{n / len(values):.1%}")
     return table
+
+
+def llm_estimate_table(steps: list[StepCounts]) -> Table:
+    """Per LLM step of a dry run: requests, already cached, to send, estimated input and max output tokens."""
+    table = Table(title="LLM requests (dry run)", title_justify="left")
+    for col in ("step", "requests", "cached", "to send", "input tokens (est.)", "max output tokens"):
+        table.add_column(col, justify="left" if col == "step" else "right")
+    for c in steps:
+        if "llm.requests" not in c.extra:
+            continue
+        requests = int(c.extra["llm.requests"].total)
+        cached = int(c.extra["llm.cached"].total) if "llm.cached" in c.extra else 0
+        tokens_in = int(c.extra["llm.tokens_in_est"].total) if "llm.tokens_in_est" in c.extra else 0
+        tokens_out = int(c.extra["llm.tokens_out_max"].total) if "llm.tokens_out_max" in c.extra else 0
+        table.add_row(c.label, str(requests), str(cached), str(requests - cached), str(tokens_in), str(tokens_out))
+    return table

@@ -19,6 +19,24 @@ class RunContext:
     """The run's one token counter."""
     attempt_prefix: str = ""
     """File prefix of this attempt's shards: ``""`` for the first run, ``retry1-`` for the first retry..."""
+    llm_config: object = None
+    """The recipe's ``llm:`` section (``curation.llm.config.LLMConfig``), or None."""
+    dry_run: bool = False
+    """LLM steps count requests and tokens instead of calling the model (``biomedfr curate --dry-run``)."""
+
+    @cached_property
+    def llm_client(self):
+        """The LLM client shared by the LLM steps of this task (built on first use)."""
+        from curation.errors import ConfigError
+
+        if self.llm_config is None:
+            raise ConfigError(
+                "an LLM step needs an LLM: add an `llm:` section to the recipe "
+                "(backend: transformers|openai|vllm, model: ...)"
+            )
+        from curation.llm import build_client
+
+        return build_client(self.llm_config)
 
     @cached_property
     def token_counter(self) -> TokenCounter:
@@ -32,4 +50,5 @@ class RunContext:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("token_counter", None)
+        state.pop("llm_client", None)
         return state

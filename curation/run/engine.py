@@ -203,8 +203,14 @@ def write_run_json(plan: RunPlan) -> None:
     os.replace(tmp, layout.run_json)
 
 
-def curate(plan: RunPlan, retry_failed: bool = False, progress: bool = False, quiet: bool = True) -> RunResult:
-    """Run (or resume) a plan; with ``retry_failed``, run a new attempt over ``failed/`` only."""
+def curate(
+    plan: RunPlan, retry_failed: bool = False, progress: bool = False, quiet: bool = True, dry_run: bool = False
+) -> RunResult:
+    """Run (or resume) a plan; with ``retry_failed``, run a new attempt over ``failed/`` only.
+
+    With ``dry_run``, LLM steps build their requests and count them (and their estimated tokens)
+    instead of calling the model; the plan's output folder should then be a scratch folder.
+    """
     write_run_json(plan)
     layout = plan.layout
     if retry_failed:
@@ -215,6 +221,8 @@ def curate(plan: RunPlan, retry_failed: bool = False, progress: bool = False, qu
         out_dir=str(layout.root),
         token_counter_config=plan.recipe.token_counter,
         attempt_prefix=RunLayout.prefix(attempt),
+        llm_config=plan.recipe.llm,
+        dry_run=dry_run,
     )
     passes = build_passes(plan, context, attempt, only=only, inject=inject)
     kind = plan.recipe.executor.kind

@@ -158,14 +158,22 @@ class CurationStep(PipelineStep):
                 result = self.process(doc)
                 if not isinstance(result, Excluded):
                     result = list(result)
-        except DocumentError as exc:
-            self.fail(original, exc.reason, str(exc), rank)
-            return None
-        except BiomedfrError:
-            raise  # configuration, license, accounting: stop the run
+        except BiomedfrError as exc:
+            if not isinstance(exc, DocumentError):
+                raise  # configuration, license, accounting: stop the run
+            result = exc
         except Exception as exc:  # a bad document never stops a run: record it with the error
-            message = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
-            self.fail(original, f"unexpected_{type(exc).__name__}", message, rank)
+            result = exc
+        return self._account(original, result, rank)
+
+    def _account(self, original: Document, result, rank: int) -> list[Document] | None:
+        """Record what happened to one document; its outputs, or None when excluded or failed."""
+        if isinstance(result, DocumentError):
+            self.fail(original, result.reason, str(result), rank)
+            return None
+        if isinstance(result, Exception):
+            trace = "".join(traceback.format_exception(result, limit=6))
+            self.fail(original, f"unexpected_{type(result).__name__}", f"{type(result).__name__}: {result}\n{trace}", rank)
             return None
         if isinstance(result, Excluded):
             self.exclude(original, result.reason, result.detail, rank)
@@ -175,6 +183,86 @@ class CurationStep(PipelineStep):
                 f"step {self.label} returned no output for {doc.id} without a reason — return Excluded(reason)"
             )
         return result
+
+
+class BatchStepConfig(StepConfig):
+    """Fields of steps that process documents in batches (LLM steps)."""
+
+    batch_size: int = 64
+    """Documents handed to ``process_batch`` at once (one batch of model requests)."""
+
+
+class BatchStep(CurationStep):
+    """A step that handles documents in batches (one batch of LLM requests, for instance).
+
+    ``process_batch`` returns, for each document in order, its outputs, an ``Excluded``, or the
+    exception that made it fail (``DocumentError`` with its reason). Accounting is per document, as
+    for every step; documents of other routes pass through untouched.
+    """
+
+    Config: ClassVar[type[BatchStepConfig]] = BatchStepConfig
+
+    @abstractmethod
+    def process_batch(self, docs: list[Document]) -> list[list[Document] | Excluded | Exception]:
+        """Outputs, ``Excluded`` or the exception of each document, in order."""
+
+    def process(self, doc: Document) -> list[Document] | Excluded:
+        result = self.process_batch([doc])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        if data is None:
+            return
+        batch: list[Document] = []
+        ready = False
+        try:
+            for doc in data:
+                self.stat_update("in")
+                if not self.applies_to(doc):
+                    self.stat_update("kept", "out", "passed_through")
+                    yield doc
+                    continue
+                batch.append(doc)
+                if len(batch) >= self.config.batch_size:
+                    if not ready:
+                        self.setup()
+                        ready = True
+                    yield from self._run_batch(batch, rank)
+                    batch = []
+            if batch:
+                if not ready:
+                    self.setup()
+                yield from self._run_batch(batch, rank)
+        finally:
+            self._close_sinks()
+
+    def _run_batch(self, batch: list[Document], rank: int):
+        originals = [Document(text=d.text, id=d.id, metadata=dict(d.metadata)) for d in batch]
+        try:
+            with self.track_time("batch"):
+                results = self.process_batch(batch)
+            if len(results) != len(batch):
+                raise AccountingError(
+                    f"step {self.label}: process_batch returned {len(results)} results for {len(batch)} documents"
+                )
+        except BiomedfrError as exc:
+            if not isinstance(exc, DocumentError):
+                raise
+            results = [exc] * len(batch)
+        except Exception as exc:  # the whole batch failed (e.g. the model crashed): record every document
+            results = [exc] * len(batch)
+        for original, result in zip(originals, results):
+            if not isinstance(result, (Excluded, Exception)):
+                result = list(result)
+            outputs = self._account(original, result, rank)
+            if outputs is None:
+                continue
+            self.stat_update("kept")
+            for out in outputs:
+                self.stat_update("out")
+                yield out
 
 
 class Filter(CurationStep):

@@ -12,7 +12,7 @@ from curation.document import Document
 from curation.errors import AccountingError, DocumentError
 from curation.io import read_records
 from curation.run.context import RunContext
-from curation.steps.base import CurationStep, Excluded, StepConfig
+from curation.steps.base import BatchStep, BatchStepConfig, CurationStep, Excluded, StepConfig
 from curation.steps.length import LengthFilter, LengthFilterConfig, TokenCountConfig, TokenCountTagger
 from tests.strategies import unique_documents
 
@@ -127,3 +127,53 @@ def test_length_filter_reasons_and_token_counter(tmp_path):
     assert kept[0].metadata["token_count"] == 7
     reasons = {r["id"]: (r["reason"], r["message"]) for r in read_records(tmp_path / "excluded")}
     assert reasons == {"s/short": ("too_few_tokens", "3 < 4"), "s/long": ("too_many_tokens", "9 > 8")}
+
+
+class BatchConfig(BatchStepConfig):
+    step: Literal["batch_test"] = "batch_test"
+    """Step name."""
+
+
+class UpperBatch(BatchStep):
+    """Test double of a batched step: uppercases, excludes empty texts, fails on 'BOOM'."""
+
+    name = "batch_test"
+    Config = BatchConfig
+    reasons = frozenset({"empty_test"})
+    batches: list[int] = []
+
+    def process_batch(self, docs):
+        type(self).batches.append(len(docs))
+        out = []
+        for doc in docs:
+            if "BOOM" in doc.text:
+                out.append(DocumentError("boom_test", f"{doc.id}: boom"))
+            elif not doc.text.strip():
+                out.append(Excluded("empty_test"))
+            else:
+                out.append([Document(text=doc.text.upper(), id=doc.id, metadata=doc.metadata)])
+        return out
+
+
+def test_batch_step_accounts_per_document_and_batches(tmp_path):
+    UpperBatch.batches = []
+    step = UpperBatch(BatchConfig(batch_size=2), RunContext(out_dir=str(tmp_path)), 4)
+    meta = {"source": "s", "license": "MIT", "route": "extraction"}
+    docs = [Document(t, f"s/{i}", metadata=dict(meta)) for i, t in enumerate(["a", " ", "b BOOM", "c", "d"])]
+    outputs, stats = _run(step, docs)
+    assert [d.text for d in outputs] == ["A", "C", "D"]
+    assert UpperBatch.batches == [2, 2, 1]
+    assert (_n(stats, "in"), _n(stats, "kept"), _n(stats, "excluded.empty_test"), _n(stats, "failed.boom_test")) == (5, 3, 1, 1)
+    assert [r["id"] for r in read_records(tmp_path / "failed")] == ["s/2"]
+
+
+def test_batch_step_failing_as_a_whole_records_every_document(tmp_path):
+    class Crashing(UpperBatch):
+        def process_batch(self, docs):
+            raise RuntimeError("model crashed")
+
+    step = Crashing(BatchConfig(batch_size=8), RunContext(out_dir=str(tmp_path)), 4)
+    meta = {"source": "s", "license": "MIT", "route": "extraction"}
+    outputs, stats = _run(step, [Document("x", f"s/{i}", metadata=dict(meta)) for i in range(3)])
+    assert outputs == [] and _n(stats, "failed.unexpected_RuntimeError") == 3
+    assert all("model crashed" in r["message"] for r in read_records(tmp_path / "failed"))

@@ -1,0 +1,49 @@
+"""The LLM layer: one batch-first ``LLMClient.generate(requests) -> results`` over interchangeable backends.
+
+``build_client(config)`` picks the backend named by ``config.backend``, with the disk cache of
+``config.resolved_cache_dir()``. Heavy packages (``openai``, ``vllm``) are imported only by the backend
+that needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from curation.errors import ConfigError
+from curation.llm.backends.base import Backend
+from curation.llm.cache import LLMCache
+from curation.llm.client import LLMClient
+from curation.llm.config import LLMConfig
+from curation.llm.estimate import DryRunEstimate, estimate
+from curation.llm.types import REASONS, LLMRequest, LLMResult, LLMStats, SamplingParams
+
+
+def _openai(config: LLMConfig) -> Backend:
+    """The OpenAI-compatible backend (imports ``openai``)."""
+    from curation.llm.backends.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(config)
+
+
+def _vllm(config: LLMConfig) -> Backend:
+    """The vLLM offline-engine backend (imports ``vllm``)."""
+    from curation.llm.backends.vllm_backend import VLLMBackend
+
+    return VLLMBackend(config)
+
+
+BACKENDS: dict[str, Callable[[LLMConfig], Backend]] = {"openai": _openai, "vllm": _vllm}
+"""Backend builders by ``LLMConfig.backend`` value."""
+
+
+def build_client(config: LLMConfig, cache: LLMCache | None = None) -> LLMClient:
+    """An ``LLMClient`` for ``config``; ``cache`` defaults to the config's cache folder."""
+    builder = BACKENDS.get(config.backend)
+    if builder is None:
+        raise ConfigError(f"llm.backend: backend {config.backend!r} is not available in this version; "
+                          f"available: {', '.join(sorted(BACKENDS))}")
+    return LLMClient(config, builder(config), cache if cache is not None else LLMCache(config.resolved_cache_dir()))
+
+
+__all__ = ["BACKENDS", "REASONS", "Backend", "DryRunEstimate", "LLMCache", "LLMClient", "LLMConfig", "LLMRequest",
+           "LLMResult", "LLMStats", "SamplingParams", "build_client", "estimate"]
