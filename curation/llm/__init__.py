@@ -32,7 +32,36 @@ def _vllm(config: LLMConfig) -> Backend:
     return VLLMBackend(config)
 
 
-BACKENDS: dict[str, Callable[[LLMConfig], Backend]] = {"openai": _openai, "vllm": _vllm}
+class LazyBackend(Backend):
+    """Builds the real backend on the first prompt it must send: a run served from the cache never loads
+    a local model (the model id, part of every cache key, is known without loading anything)."""
+
+    def __init__(self, model_id: str, factory: Callable[[], Backend]):
+        self.model_id = model_id
+        self._factory = factory
+        self._backend: Backend | None = None
+
+    def generate(self, prompts):
+        if not prompts:
+            return []
+        if self._backend is None:
+            self._backend = self._factory()
+        return self._backend.generate(prompts)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+
+def _transformers(config: LLMConfig) -> Backend:
+    """A local transformers model, CPU or GPU, with xgrammar-constrained JSON (imports torch when used)."""
+    from curation.llm.backends.transformers_backend import TransformersBackend, resolve_model
+
+    return LazyBackend(resolve_model(config)[2], lambda: TransformersBackend(config))
+
+
+BACKENDS: dict[str, Callable[[LLMConfig], Backend]] = {"openai": _openai, "vllm": _vllm, "transformers": _transformers}
 """Backend builders by ``LLMConfig.backend`` value."""
 
 
@@ -45,5 +74,5 @@ def build_client(config: LLMConfig, cache: LLMCache | None = None) -> LLMClient:
     return LLMClient(config, builder(config), cache if cache is not None else LLMCache(config.resolved_cache_dir()))
 
 
-__all__ = ["BACKENDS", "REASONS", "Backend", "DryRunEstimate", "LLMCache", "LLMClient", "LLMConfig", "LLMRequest",
+__all__ = ["BACKENDS", "REASONS", "Backend", "LazyBackend", "DryRunEstimate", "LLMCache", "LLMClient", "LLMConfig", "LLMRequest",
            "LLMResult", "LLMStats", "SamplingParams", "build_client", "estimate"]

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 
 from curation.llm.backends.base import Backend, BackendPrompt
@@ -43,6 +44,10 @@ def attempt_sampling(request: LLMRequest, config: LLMConfig, attempt: int) -> Sa
 def attempt_keys(model_id: str, request: LLMRequest, config: LLMConfig) -> list[str]:
     """Cache keys of every attempt the client may make for ``request``, first try first."""
     return [cache_key(model_id, request, attempt_sampling(request, config, a)) for a in range(config.max_retries + 1)]
+
+
+DETERMINISTIC_FAILURES = frozenset({"llm_invalid_json", "llm_no_stop", "llm_repetition_loop"})
+"""Failures that a re-run with the same model, prompt and sampling would reproduce: cached like answers."""
 
 
 class LLMClient:
@@ -108,10 +113,15 @@ class LLMClient:
                                    {"raw": output.text, "tokens_in": output.tokens_in, "tokens_out": output.tokens_out,
                                     "model": self.model_id, "prompt_version": request.prompt_version})
             pending = retry
-        for result in results:
+        for i, result in enumerate(results):
             if result is not None and result.reason is not None:
                 stats.failed += 1
                 stats.reasons[result.reason] += 1
+                if self.cache is not None and not result.cached and result.reason in DETERMINISTIC_FAILURES:
+                    self.cache.put(self._failure_key(requests[i]),
+                                   {"failed": True, "reason": result.reason, "message": result.message,
+                                    "raw": result.raw, "tokens_in": result.tokens_in, "tokens_out": result.tokens_out,
+                                    "model": self.model_id, "prompt_version": requests[i].prompt_version})
         with self._lock:
             self.stats = self.stats + stats
         return results  # type: ignore[return-value]
@@ -130,7 +140,23 @@ class LLMClient:
                 continue
             return LLMResult(key=request.key, value=value, raw=entry["raw"], tokens_in=int(entry.get("tokens_in", 0)),
                              tokens_out=int(entry.get("tokens_out", 0)), cached=True, attempts=0)
+        failure = self.cache.get(self._failure_key(request))
+        if failure is not None and failure.get("failed") and failure.get("reason") in DETERMINISTIC_FAILURES:
+            return LLMResult(key=request.key, value=None, raw=failure.get("raw", ""), reason=failure["reason"],
+                             message=f"{failure.get('message', '')} (cached: this request failed every attempt before)",
+                             tokens_in=int(failure.get("tokens_in", 0)), tokens_out=int(failure.get("tokens_out", 0)),
+                             cached=True, attempts=0)
         return None
+
+    def _failure_key(self, request: LLMRequest) -> str:
+        """Where the final failure of a request is remembered: its first attempt's key and the retry budget.
+
+        Invalid outputs are as deterministic as valid ones for a given model, prompt and sampling, so a
+        re-run does not pay for them twice; a larger ``max_retries`` gives a new key (more attempts to try).
+        Transport failures (timeouts, unavailable server) are never remembered.
+        """
+        first = cache_key(self.model_id, request, attempt_sampling(request, self.config, 0))
+        return hashlib.sha256(f"failed:{first}:retries={self.config.max_retries}".encode()).hexdigest()
 
     @staticmethod
     def _prompt(request: LLMRequest, sampling: SamplingParams) -> BackendPrompt:

@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import Field
+
 from curation.config import StrictModel
-from curation.errors import DocumentError
+from curation.errors import ConfigError, DocumentError
+from curation.llm.config import LLMConfig
 
 if TYPE_CHECKING:
     import pymupdf
@@ -31,11 +34,28 @@ __all__ = ["OcrConfig", "OcrEngine", "TesseractOcr", "NoOcr", "build_ocr", "tess
 RETRY_HINT = "then re-run with `biomedfr curate ... --retry-failed`"
 
 
+class VlmOcrConfig(StrictModel):
+    """How a vision-language model reads pages without a text layer."""
+
+    llm: LLMConfig
+    """The vision-language model and how to reach it (backend ``openai`` or ``vllm``)."""
+    dpi: int = Field(default=150, ge=36, le=600)
+    """Resolution at which a page is rendered before it is sent (VLMs resize large images anyway)."""
+    prompt: str = "ocr_page.v1"
+    """Prompt file in ``curation/prompts/`` (its name is its version, part of every cache key)."""
+    max_new_tokens: int | None = Field(default=4096, ge=1)
+    """Cap on generated tokens per page; None: the ``llm`` section's ``max_new_tokens``."""
+
+
+
 class OcrConfig(StrictModel):
     """How pages without a text layer are turned into text."""
 
-    engine: Literal["tesseract", "none"] = "tesseract"
-    """OCR engine: ``tesseract`` (CPU), or ``none`` (a page needing OCR fails its document)."""
+    engine: Literal["tesseract", "vlm", "none"] = "tesseract"
+    """OCR engine: ``tesseract`` (CPU), ``vlm`` (a vision-language model through the LLM layer, see
+    ``vlm``), or ``none`` (a page needing OCR fails its document)."""
+    vlm: VlmOcrConfig | None = None
+    """The vision-language model for ``engine: vlm`` (backend ``openai`` or ``vllm``)."""
     language: str = "fra"
     """Tesseract language code(s), several joined with ``+`` (``fra+eng``)."""
     dpi: int = 300
@@ -184,4 +204,10 @@ def build_ocr(config: OcrConfig) -> OcrEngine:
     """The OCR engine a config asks for."""
     if config.engine == "none":
         return NoOcr()
+    if config.engine == "vlm":
+        if config.vlm is None:
+            raise ConfigError("ocr.engine: vlm needs an ocr.vlm section with llm: {backend: openai|vllm, model: ...}")
+        from curation.readers.vlm_ocr import VlmOcr
+
+        return VlmOcr(config.vlm)
     return TesseractOcr(config)

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from datatrove.data import Document, DocumentsPipeline
+from datatrove.io import get_datafolder
 from datatrove.pipeline.base import PipelineStep
 
 from curation import __version__
@@ -88,6 +89,13 @@ def plan_run(recipe: Recipe, out: str | None = None, limit: int = -1) -> RunPlan
             raise ConfigError(
                 f"{recipe.path}: sources[{i}].reader.path: folder {root} not found — fix the path "
                 "(relative paths are resolved against the recipe's folder)"
+            )
+        reader = reader_class(src.reader)
+        pattern = src.reader.glob or reader.default_glob
+        if not get_datafolder(src.root).list_files(recursive=True, glob_pattern=pattern):
+            raise ConfigError(
+                f"{recipe.path}: sources[{i}].reader: no file matches {pattern!r} under {src.root} — "
+                "fix reader.glob or reader.path"
             )
     if recipe.token_counter.kind == "hf":
         recipe.token_counter.build().count("test")

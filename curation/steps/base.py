@@ -180,7 +180,7 @@ class CurationStep(PipelineStep):
             return None
         if not result:
             raise AccountingError(
-                f"step {self.label} returned no output for {doc.id} without a reason — return Excluded(reason)"
+                f"step {self.label} returned no output for {original.id} without a reason — return Excluded(reason)"
             )
         return result
 

@@ -6,6 +6,8 @@ from curation.steps import (  # noqa: F401
     heuristic_extract,
     language,
     length,
+    llm_annotate,
+    llm_extract,
     minhash_dedup,
     passage_filter,
     pii,

@@ -41,10 +41,25 @@ def test_retries_raise_temperature_then_give_up_with_raw(tmp_path):
     [result] = client.generate([request("a", "texte")])
     assert [b[0].sampling.temperature for b in backend.batches] == [0.1, 0.4, 0.7]
     assert result.reason == "llm_invalid_json" and result.raw == "mauvais 2" and result.attempts == 3
-    assert len(client.cache) == 0
+    assert len(client.cache) == 1  # the final failure is remembered: a re-run does not pay for it twice
     stats = client.stats
     assert (stats.calls, stats.valid, stats.invalid, stats.failed) == (3, 0, 3, 1)
     assert stats.valid_json_rate == 0.0 and stats.to_dict()["failed.llm_invalid_json"] == 1
+    [again] = client.generate([request("a", "texte")])
+    assert len(backend.batches) == 3 and again.cached and again.reason == "llm_invalid_json"
+    assert again.raw == "mauvais 2" and "cached" in again.message
+    more_retries, backend2 = make(tmp_path, lambda p, n: BackendOutput(text=GOOD, finish_reason="stop"),
+                                  temperature=0.1, temperature_step=0.3, max_retries=3)
+    [retried] = more_retries.generate([request("a", "texte")])
+    assert retried.ok and len(backend2.batches) == 1  # a larger retry budget tries again
+
+
+def test_transport_failures_are_never_remembered(tmp_path):
+    client, backend = make(tmp_path, lambda p, n: BackendOutput(error="llm_timeout", message="slow"))
+    [first] = client.generate([request("a", "texte")])
+    [second] = client.generate([request("a", "texte")])
+    assert first.reason == second.reason == "llm_timeout" and not second.cached
+    assert len(backend.batches) == 2 and len(client.cache) == 0
 
 
 def test_only_invalid_requests_are_retried_together(tmp_path):
@@ -97,3 +112,19 @@ def test_no_cache_and_empty_batch(tmp_path):
     client.generate([request("a", "t")])
     client.generate([request("a", "t")])
     assert backend.calls == 2 and client.stats.calls == 2
+
+
+def test_lazy_backend_builds_the_backend_only_when_a_prompt_must_be_sent():
+    from curation.llm import LazyBackend
+
+    built = []
+
+    def factory():
+        built.append(1)
+        return ScriptedBackend(["{\"passages\": [\"x\"]}"])
+
+    lazy = LazyBackend("m", factory)
+    assert lazy.generate([]) == [] and built == []
+    assert lazy.model_id == "m"
+    lazy.close()
+    assert built == []

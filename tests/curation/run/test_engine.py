@@ -218,3 +218,10 @@ def test_minhash_cuts_the_run_into_stages_and_dedups_across_tasks(tmp_path):
     # a second run of the same recipe resumes: nothing is recomputed, the result is the same
     again = curate(plan_run(load_recipe(recipe), out=str(out)))
     assert _ids(out) == ["recs/a", "recs/d"] and again.finished
+
+
+def test_a_source_without_matching_files_is_a_config_error(tmp_path):
+    build_good(tmp_path / "data")
+    recipe = write_recipe(tmp_path / "r.yaml", [{"reader": {"format": "pdf", "path": "data/pdf", "glob": "nothing*.pdf"}}])
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.reader: no file matches 'nothing\*\.pdf'"):
+        plan_run(load_recipe(recipe), out=str(tmp_path / "out"))
