@@ -93,8 +93,8 @@ def fidelity_table(run_dir: Path) -> Table | None:
 def llm_estimate_table(steps: list[StepCounts]) -> Table:
     """Per LLM step of a dry run: requests, already cached, to send, estimated input and max output tokens."""
     table = Table(title="LLM requests (dry run)", title_justify="left")
-    for col in ("step", "requests", "cached", "to send", "input tokens (est.)", "max output tokens"):
-        table.add_column(col, justify="left" if col == "step" else "right")
+    for col in ("step", "requests", "cached", "to send", "tokens in (est.)", "max tokens out"):
+        table.add_column(col, justify="left" if col == "step" else "right", no_wrap=col == "step")
     for c in steps:
         if "llm.requests" not in c.extra:
             continue

@@ -53,3 +53,19 @@ def test_sample_llm_twice_second_run_makes_no_model_call(tmp_path):
     assert all(stats.get("llm.calls", 0) == 0 for stats in second.values()), second
     assert _rows(tmp_path / "first") == _rows(tmp_path / "second")
     assert check_accounting(tmp_path / "first") == [] and check_accounting(tmp_path / "second") == []
+
+
+def test_dry_run_counts_requests_without_loading_any_model(tmp_path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "BIOMEDFR_CACHE": str(tmp_path / "cache")}
+    code = (
+        "import sys; from curation.cli import main; sys.argv = ['biomedfr', 'curate', sys.argv[1], '--dry-run'];\n"
+        "try:\n    main()\nfinally:\n    print('TORCH_LOADED' if 'transformers' in sys.modules else 'NO_MODEL_LOADED')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(RECIPE)], capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    out = proc.stdout
+    assert "LLM requests (dry run)" in out and "02_llm_extract" in out and "NO_MODEL_LOADED" in out
+    row = next(line for line in out.splitlines() if "02_llm_extract" in line)
+    requests, cached = [int(x) for x in row.replace("│", " ").split()[1:3]]
+    assert requests == 7 and cached == 0  # 7 segments of ~400 tokens in the two documents
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.json"))
