@@ -18,23 +18,10 @@ from curation.llm.estimate import DryRunEstimate, estimate
 from curation.llm.types import REASONS, LLMRequest, LLMResult, LLMStats, SamplingParams
 
 
-def _openai(config: LLMConfig) -> Backend:
-    """The OpenAI-compatible backend (imports ``openai``)."""
-    from curation.llm.backends.openai_backend import OpenAIBackend
-
-    return OpenAIBackend(config)
-
-
-def _vllm(config: LLMConfig) -> Backend:
-    """The vLLM offline-engine backend (imports ``vllm``)."""
-    from curation.llm.backends.vllm_backend import VLLMBackend
-
-    return VLLMBackend(config)
-
-
 class LazyBackend(Backend):
-    """Builds the real backend on the first prompt it must send: a run served from the cache never loads
-    a local model (the model id, part of every cache key, is known without loading anything)."""
+    """Builds the real backend on the first prompt it must send: a run served from the cache, or a
+    ``--dry-run``, never loads a model or opens a connection (the model id, part of every cache key, is
+    known without building anything)."""
 
     def __init__(self, model_id: str, factory: Callable[[], Backend]):
         self.model_id = model_id
@@ -54,11 +41,34 @@ class LazyBackend(Backend):
             self._backend = None
 
 
-def _transformers(config: LLMConfig) -> Backend:
-    """A local transformers model, CPU or GPU, with xgrammar-constrained JSON (imports torch when used)."""
-    from curation.llm.backends.transformers_backend import TransformersBackend, resolve_model
+def _openai(config: LLMConfig) -> Backend:
+    """Any OpenAI-compatible server (imports ``openai``)."""
+    from curation.llm.backends.openai_backend import OpenAIBackend
 
-    return LazyBackend(resolve_model(config)[2], lambda: TransformersBackend(config))
+    return OpenAIBackend(config)
+
+
+def _vllm(config: LLMConfig) -> Backend:
+    """vLLM's offline engine (imports ``vllm`` and loads the model)."""
+    from curation.llm.backends.vllm_backend import VLLMBackend
+
+    return VLLMBackend(config)
+
+
+def _transformers(config: LLMConfig) -> Backend:
+    """A local transformers model, CPU or GPU, with xgrammar-constrained JSON (imports torch)."""
+    from curation.llm.backends.transformers_backend import TransformersBackend
+
+    return TransformersBackend(config)
+
+
+def model_id_of(config: LLMConfig) -> str:
+    """The id the backend of ``config`` will report, computed without building it."""
+    if config.backend == "transformers":
+        from curation.llm.backends.transformers_backend import resolve_model
+
+        return resolve_model(config)[2]
+    return config.model_id
 
 
 BACKENDS: dict[str, Callable[[LLMConfig], Backend]] = {"openai": _openai, "vllm": _vllm, "transformers": _transformers}
@@ -71,7 +81,8 @@ def build_client(config: LLMConfig, cache: LLMCache | None = None) -> LLMClient:
     if builder is None:
         raise ConfigError(f"llm.backend: backend {config.backend!r} is not available in this version; "
                           f"available: {', '.join(sorted(BACKENDS))}")
-    return LLMClient(config, builder(config), cache if cache is not None else LLMCache(config.resolved_cache_dir()))
+    backend = LazyBackend(model_id_of(config), lambda: builder(config))
+    return LLMClient(config, backend, cache if cache is not None else LLMCache(config.resolved_cache_dir()))
 
 
 __all__ = ["BACKENDS", "REASONS", "Backend", "LazyBackend", "DryRunEstimate", "LLMCache", "LLMClient", "LLMConfig", "LLMRequest",

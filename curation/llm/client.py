@@ -126,6 +126,10 @@ class LLMClient:
             self.stats = self.stats + stats
         return results  # type: ignore[return-value]
 
+    def is_cached(self, request: LLMRequest) -> bool:
+        """Whether ``generate`` would answer ``request`` from the cache (a valid answer or a remembered failure)."""
+        return self._lookup(request) is not None
+
     def _lookup(self, request: LLMRequest) -> LLMResult | None:
         """A cached valid answer for any attempt's sampling, or None."""
         if self.cache is None:

@@ -12,9 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from curation.llm.cache import LLMCache
-from curation.llm.client import attempt_keys, base_sampling
-from curation.llm.config import LLMConfig
+from curation.llm.client import LLMClient, base_sampling
 from curation.llm.types import LLMRequest, Message
 
 CHARS_PER_TOKEN = 4
@@ -48,17 +46,16 @@ def message_text(messages: list[Message]) -> str:
     return "\n".join(pieces)
 
 
-def estimate(requests: list[LLMRequest], config: LLMConfig, cache: LLMCache | None = None,
+def estimate(requests: list[LLMRequest], client: LLMClient,
              count_tokens: Callable[[str], int] | None = None) -> DryRunEstimate:
-    """What ``LLMClient.generate(requests)`` would send. ``cache`` defaults to the config's cache folder."""
-    cache = cache if cache is not None else LLMCache(config.resolved_cache_dir())
+    """What ``client.generate(requests)`` would send; the cache is asked the way ``generate`` asks it."""
     cached = input_tokens = max_output = 0
     for request in requests:
-        if any(cache.contains(key) for key in attempt_keys(config.model_id, request, config)):
+        if client.is_cached(request):
             cached += 1
             continue
         text = message_text(request.messages)
         input_tokens += count_tokens(text) if count_tokens else math.ceil(len(text) / CHARS_PER_TOKEN)
-        max_output += base_sampling(request, config).max_new_tokens
+        max_output += base_sampling(request, client.config).max_new_tokens
     return DryRunEstimate(requests=len(requests), cached=cached, to_send=len(requests) - cached,
                           input_tokens=input_tokens, max_output_tokens=max_output)

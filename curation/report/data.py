@@ -16,6 +16,7 @@ import numpy as np
 from curation.errors import ConfigError
 from curation.run.funnel import StepCounts, check_accounting, funnel
 from curation.run.layout import RunLayout
+from curation.steps.fidelity import BUCKETS as FIDELITY_BUCKETS
 
 KEPT = "kept"
 """Group of the documents in the output shards."""
@@ -175,7 +176,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("words", "Length (words)", "words per document (whitespace-separated)", _log_edges(1, 1e6, 60), log=True),
     Metric(
         "fidelity", "Fidelity", "share of the passage's characters found in its source segment", _linear_edges(50),
-        thresholds=(0.99, 0.95, 0.90, 0.80, 0.50), decimals=3,
+        thresholds=tuple(threshold for _, threshold in FIDELITY_BUCKETS), decimals=3,
         empty_note="no fidelity value: the run has no fidelity step (yet)",
     ),
     Metric(

@@ -127,9 +127,13 @@ class CurationStep(PipelineStep):
                 sink.close()
         self._excluded = self._failed = None
 
+    batch_size: int = 1
+    """Documents handed over at once; ``BatchStep`` takes it from its config."""
+
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if data is None:
             return
+        batch: list[Document] = []
         ready = False
         try:
             for doc in data:
@@ -138,18 +142,34 @@ class CurationStep(PipelineStep):
                     self.stat_update("kept", "out", "passed_through")
                     yield doc
                     continue
+                batch.append(doc)
+                if len(batch) < self.batch_size:
+                    continue
                 if not ready:
                     self.setup()
                     ready = True
-                outputs = self._process_guarded(doc, rank)
-                if outputs is None:
-                    continue
-                self.stat_update("kept")
-                for out in outputs:
-                    self.stat_update("out")
-                    yield out
+                yield from self._run_batch(batch, rank)
+                batch = []
+            if batch:
+                if not ready:
+                    self.setup()
+                yield from self._run_batch(batch, rank)
         finally:
             self._close_sinks()
+
+    def _run_batch(self, batch: list[Document], rank: int):
+        """Process documents one by one and yield their outputs."""
+        for doc in batch:
+            yield from self._emit(self._process_guarded(doc, rank))
+
+    def _emit(self, outputs: list[Document] | None):
+        """Count a kept document and its outputs (``None``: excluded or failed, already recorded)."""
+        if outputs is None:
+            return
+        self.stat_update("kept")
+        for out in outputs:
+            self.stat_update("out")
+            yield out
 
     def _process_guarded(self, doc: Document, rank: int) -> list[Document] | None:
         original = Document(text=doc.text, id=doc.id, metadata=dict(doc.metadata))
@@ -212,31 +232,10 @@ class BatchStep(CurationStep):
             raise result
         return result
 
-    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        if data is None:
-            return
-        batch: list[Document] = []
-        ready = False
-        try:
-            for doc in data:
-                self.stat_update("in")
-                if not self.applies_to(doc):
-                    self.stat_update("kept", "out", "passed_through")
-                    yield doc
-                    continue
-                batch.append(doc)
-                if len(batch) >= self.config.batch_size:
-                    if not ready:
-                        self.setup()
-                        ready = True
-                    yield from self._run_batch(batch, rank)
-                    batch = []
-            if batch:
-                if not ready:
-                    self.setup()
-                yield from self._run_batch(batch, rank)
-        finally:
-            self._close_sinks()
+    @property
+    def batch_size(self) -> int:  # type: ignore[override]
+        """Documents per ``process_batch`` call, from the config."""
+        return self.config.batch_size
 
     def _run_batch(self, batch: list[Document], rank: int):
         originals = [Document(text=d.text, id=d.id, metadata=dict(d.metadata)) for d in batch]
@@ -256,13 +255,7 @@ class BatchStep(CurationStep):
         for original, result in zip(originals, results):
             if not isinstance(result, (Excluded, Exception)):
                 result = list(result)
-            outputs = self._account(original, result, rank)
-            if outputs is None:
-                continue
-            self.stat_update("kept")
-            for out in outputs:
-                self.stat_update("out")
-                yield out
+            yield from self._emit(self._account(original, result, rank))
 
 
 class Filter(CurationStep):

@@ -22,8 +22,8 @@ from typing import Literal
 from datatrove.data import Document
 from pydantic import Field
 
-from curation.document import passage_id
 from curation.steps.base import CurationStep, Excluded, StepConfig
+from curation.steps.passages import passage_documents
 from curation.steps.registry import register
 from curation.text.cleaning import CleaningParams, extract_passages
 
@@ -68,17 +68,7 @@ class HeuristicExtractor(CurationStep):
         if not extraction.passages:
             applied = ", ".join(extraction.fixes) or "none"
             return Excluded("no_passage_extracted", f"no text left after cleaning (fixes: {applied})")
-        base = {k: v for k, v in doc.metadata.items() if not k.startswith("_")}
-        root = doc.metadata.get("root_id") or doc.id
-        first_page = doc.metadata.get("page_start")
-        counts = self.context.token_counter.count_batch([p.text for p in extraction.passages])
-        outputs = []
-        for index, (passage, tokens) in enumerate(zip(extraction.passages, counts)):
-            meta = dict(base, root_id=root, parent_id=doc.id, passage_index=index, char_start=passage.start,
-                        char_end=passage.end, token_count=tokens, fixes=list(extraction.fixes), _segment_text=source)
-            if isinstance(first_page, int):
-                meta["page_start"] = first_page + source.count("\f", 0, passage.start)
-                meta["page_end"] = first_page + source.count("\f", 0, passage.end)
-            outputs.append(Document(text=passage.text, id=passage_id(doc.id, index), metadata=meta))
+        pieces = [(p.text, (p.start, p.end)) for p in extraction.passages]
+        outputs = passage_documents(doc, pieces, self.context.token_counter, fixes=list(extraction.fixes))
         self.stat_update("passages", value=len(outputs))
         return outputs

@@ -86,9 +86,7 @@ class LLMStep(BatchStep):
 
     @property
     def model_id(self) -> str:
-        """Id of the model answering (the client's; from the config in a dry run, which builds no client)."""
-        if self.context.dry_run:
-            return self.llm_config.model_id
+        """Id of the model answering (known without loading it: the client's backend is built lazily)."""
         return self.context.llm_client.model_id
 
     def sampling(self) -> SamplingParams | None:
@@ -97,7 +95,7 @@ class LLMStep(BatchStep):
 
     def estimate(self, requests: list[LLMRequest]) -> None:
         """Dry run: record what sending ``requests`` would cost, send nothing."""
-        found = estimate(requests, self.llm_config)
+        found = estimate(requests, self.context.llm_client)
         self.stat_update("llm.requests", value=found.requests)
         self.stat_update("llm.cached", value=found.cached)
         self.stat_update("llm.tokens_in_est", value=found.input_tokens)

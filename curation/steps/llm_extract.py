@@ -36,10 +36,10 @@ from datatrove.data import Document
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from curation.document import passage_id
 from curation.llm.types import LLMRequest
 from curation.steps.base import BatchStepConfig, Excluded
 from curation.steps.llm_common import LLMStep, failure
+from curation.steps.passages import passage_documents
 from curation.steps.registry import register
 
 __all__ = ["MAX_PASSAGES", "MAX_PASSAGE_CHARS", "ExtractedPassages", "LLMExtractConfig", "LLMExtractor", "locate"]
@@ -181,26 +181,13 @@ class LLMExtractor(LLMStep):
         texts = [t.strip() for t in texts if t.strip()]
         if not texts:
             return Excluded("no_passage_extracted", f"{model_id} returned no passage")
-        source = doc.text
-        base = {k: v for k, v in doc.metadata.items() if not k.startswith("_")}
-        for key in ("char_start", "char_end", "page_start", "page_end", "token_count", "fixes"):
-            base.pop(key, None)
-        root = doc.metadata.get("root_id") or doc.id
-        first_page = doc.metadata.get("page_start")
-        counts = self.context.token_counter.count_batch(texts)
-        outputs, cursor = [], 0
-        for index, (text, tokens) in enumerate(zip(texts, counts)):
-            meta = dict(base, root_id=root, parent_id=doc.id, passage_index=index, token_count=tokens,
-                        extracted_by=model_id, extraction_prompt=self.prompt.version, _segment_text=source)
-            span = locate(text, source, cursor)
+        pieces, cursor = [], 0
+        for text in texts:
+            span = locate(text, doc.text, cursor)
             if span is not None:
-                meta["char_start"], meta["char_end"] = span
                 cursor = span[1]
-                if isinstance(first_page, int):
-                    meta["page_start"] = first_page + source.count("\f", 0, span[0])
-                    meta["page_end"] = first_page + source.count("\f", 0, span[1])
-            elif isinstance(first_page, int):
-                meta["page_start"], meta["page_end"] = first_page, doc.metadata.get("page_end", first_page)
-            outputs.append(Document(text=text, id=passage_id(doc.id, index), metadata=meta))
+            pieces.append((text, span))
+        outputs = passage_documents(doc, pieces, self.context.token_counter, extracted_by=model_id,
+                                    extraction_prompt=self.prompt.version)
         self.stat_update("passages", value=len(outputs))
         return outputs

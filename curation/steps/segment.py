@@ -28,6 +28,7 @@ from pydantic import Field
 
 from curation.document import segment_id
 from curation.steps.base import CurationStep, Excluded, StepConfig
+from curation.steps.passages import page_span
 from curation.steps.registry import register
 from curation.text.split import paragraph_spans, sentence_spans, word_spans
 
@@ -119,15 +120,6 @@ def segment_spans(
     return list(zip(starts, starts[1:] + [len(text)]))
 
 
-def _page_span(parent: Document, text: str, start: int, end: int) -> dict:
-    """``page_start``/``page_end`` of a segment of a paged parent (empty for other inputs)."""
-    first = parent.metadata.get("page_start")
-    if not isinstance(first, int):
-        return {}
-    content_end = start + len(text[start:end].rstrip())
-    return {"page_start": first + text.count("\f", 0, start), "page_end": first + text.count("\f", 0, content_end)}
-
-
 @register
 class Segmenter(CurationStep):
     """Cuts each document into ~``max_tokens``-token segments at paragraph ends."""
@@ -151,7 +143,7 @@ class Segmenter(CurationStep):
             piece = text[start:end]
             meta = dict(base, root_id=root, parent_id=doc.id, passage_index=index, char_start=start, char_end=end,
                         token_count=counter.count(piece))
-            meta.update(_page_span(doc, text, start, end))
+            meta.update(page_span(doc, start, end))
             segments.append(Document(text=piece, id=segment_id(doc.id, index), metadata=meta))
         self.stat_update("segments", value=len(segments))
         return segments

@@ -16,17 +16,20 @@ from tests.curation.llm.models import ScriptedBackend, request
 
 
 def test_estimate_counts_cache_hits_without_calling(tmp_path):
-    config = LLMConfig(backend="openai", model="m", max_new_tokens=100, cache_dir=str(tmp_path))
-    cache = LLMCache(config.resolved_cache_dir())
+    config = LLMConfig(backend="openai", model="m", max_new_tokens=100, cache_dir=str(tmp_path), max_retries=0)
     reqs = [request(str(i), "x" * (40 * (i + 1))) for i in range(4)]
-    before = estimate(reqs, config)
+    valid = json.dumps({"passages": []})
+    backend = ScriptedBackend(lambda p, n: BackendOutput(text=valid if "x" * 120 not in p.messages[-1]["content"]
+                                                          else "{", finish_reason="stop"), model_id=config.model_id)
+    client = LLMClient(config, backend, LLMCache(config.resolved_cache_dir()))
+    before = estimate(reqs, client)
     system = len("Réponds en JSON.") + 1  # messages joined by a newline
     assert before.as_dict() == {"requests": 4, "cached": 0, "to_send": 4, "max_output_tokens": 400,
                                 "input_tokens": sum(-(-(system + 40 * (i + 1)) // 4) for i in range(4))}
-    backend = ScriptedBackend(lambda p, n: BackendOutput(text=json.dumps({"passages": []}), finish_reason="stop"),
-                              model_id=config.model_id)
-    LLMClient(config, backend, cache).generate(reqs[:3])
-    after = estimate(reqs, config, count_tokens=lambda text: 1)
+    assert backend.calls == 0
+    results = client.generate(reqs[:3])
+    assert [r.ok for r in results] == [True, True, False]  # the third is invalid: a remembered failure
+    after = estimate(reqs, client, count_tokens=lambda text: 1)
     assert (after.cached, after.to_send, after.input_tokens, after.max_output_tokens) == (3, 1, 1, 100)
     assert backend.calls == 3
 
