@@ -48,6 +48,9 @@ def test_config_rejects_unknown_keys_and_documents_fields(tmp_path, monkeypatch)
 def test_build_client_transformers_is_lazy(tmp_path):
     client = build_client(LLMConfig(backend="transformers", model="/models/m"), cache=LLMCache(tmp_path))
     assert client.model_id == "/models/m"  # known without loading the model: a cached run never loads it
+    packaged = build_client(LLMConfig(backend="transformers", model="smollm2-135m-instruct"), cache=LLMCache(tmp_path))
+    # the id the backend reports (and dry runs look the cache up with), not the config's short name
+    assert packaged.model_id == "smollm2-135m-instruct:SmolLM2-135M-Instruct.Q4_1.gguf"
     with pytest.raises(ConfigError, match="llm.backend: backend 'nope'"):
         build_client(LLMConfig.model_construct(backend="nope", model="m"), cache=LLMCache(tmp_path))
 
