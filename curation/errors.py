@@ -2,6 +2,7 @@
 
 - ``BiomedfrError``: base of everything below.
   - ``ConfigError``: a recipe, manifest or option is wrong. Stops the run before any work.
+    - ``TerminologyError``: a terminology file (RDF, code table) cannot be loaded; names the file and line.
   - ``LicenseError``: a source has no usable license. Stops the run at start.
   - ``MissingDependencyError``: an optional package is missing; the message names the extra to install.
   - ``AccountingError``: kept + excluded + failed != input for some step. Stops the run loudly at the end.
@@ -22,6 +23,10 @@ class BiomedfrError(Exception):
 
 class ConfigError(BiomedfrError):
     """A recipe, manifest, policy or command-line option is invalid. Stops the run."""
+
+
+class TerminologyError(ConfigError):
+    """A terminology file (RDF/OWL or code table) is malformed; the message names the file and the line."""
 
 
 class LicenseError(BiomedfrError):
