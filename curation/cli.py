@@ -64,7 +64,7 @@ def curate(
     )
 
 
-def _dry_run(recipe, limit: int) -> None:
+def _dry_run(recipe, limit: int, command: str = "curate"):
     """Run the recipe into a scratch folder with LLM steps counting instead of calling; print the counts."""
     import tempfile
 
@@ -74,13 +74,54 @@ def _dry_run(recipe, limit: int) -> None:
 
     with tempfile.TemporaryDirectory(prefix="biomedfr-dry-run-") as scratch:
         plan = plan_run(recipe, out=scratch, limit=limit)
-        console.print(f"[bold]biomedfr curate --dry-run[/] {recipe.path}: no model is called")
+        console.print(f"[bold]biomedfr {command} --dry-run[/] {recipe.path}: no model is called")
         result = run_curate(plan, dry_run=True, progress=False)
+    if command == "books":
+        from ontology_books.views import terminology_table, walks_table
+
+        console.print(terminology_table(result.prepared))
+        console.print(walks_table(result.steps))
     console.print(llm_estimate_table(result.steps))
+    return result
     console.print(
         "LLM steps after the first see the documents the dry run passed through unchanged, so their "
         "counts are estimates (e.g. annotation counted on segments, not on the passages extraction would make)."
     )
+
+
+@app.command()
+def books(
+    recipe: Annotated[Path, typer.Argument(help="Ontology-books recipe YAML (recipes/ontology_books/).")],
+    set_: Annotated[list[str], typer.Option("--set", help="Override a recipe key: --set sources.0.reader.walks.per_code=5")] = [],  # noqa: B006
+    out: Annotated[Optional[str], typer.Option("--out", help="Output folder (default: the recipe's output, or runs/<name>).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most N walks per source in each task (-1: all).")] = -1,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Re-run only the documents in <out>/failed/.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count walks and LLM requests; call no model.")] = False,
+) -> None:
+    """Generate ontology textbooks: terminologies -> random walks -> LLM prose (resumable, like curate)."""
+    from curation.recipe import load_recipe
+    from curation.run.engine import curate as run_curate
+    from curation.run.engine import plan_run
+    from curation.stats_view import funnel_table, reasons_table
+    from ontology_books.recipe import check_books_recipe
+    from ontology_books.views import terminology_table, walks_table
+
+    loaded = check_books_recipe(load_recipe(recipe, set_))
+    if dry_run:
+        _dry_run(loaded, limit, command="books")
+        return
+    plan = plan_run(loaded, out=out, limit=limit)
+    console.print(f"[bold]biomedfr books[/] {recipe} -> {plan.out_dir}")
+    result = run_curate(plan, retry_failed=retry_failed, progress=progress)
+    console.print(terminology_table(result.prepared))
+    if not result.finished:
+        console.print(f"Submitted. When the jobs finish: [bold]biomedfr stats {result.out_dir}[/]")
+        return
+    console.print(walks_table(result.steps))
+    console.print(funnel_table(result.steps))
+    console.print(reasons_table(result.steps))
+    console.print(f"[green]Done.[/] Textbooks: [bold]{result.out_dir / 'curated'}/[/]  (run info: {result.out_dir / 'run.json'})")
 
 
 @app.command()

@@ -127,8 +127,43 @@ class DocMetadata(BaseModel):
     """Model id of the LLM that extracted this passage (absent for the heuristic extractor)."""
     extraction_prompt: str | None = None
     """Prompt version used for the extraction (e.g. ``extract_passages.v1``)."""
+    # student classifier (distilled from the LLM annotations; never overwrites them)
+    student_edu: float | None = Field(default=None, alias="student.edu")
+    """Educational value predicted by the student classifier (1–10 scale)."""
+    student_cont: float | None = Field(default=None, alias="student.cont")
+    """Content richness predicted by the student classifier (1–10 scale)."""
+    student_writ: float | None = Field(default=None, alias="student.writ")
+    """Writing quality predicted by the student classifier (1–10 scale)."""
+    student_term: float | None = Field(default=None, alias="student.term")
+    """Terminology precision predicted by the student classifier (1–10 scale)."""
+    student_content_type: str | None = Field(default=None, alias="student.content_type")
+    """Content type predicted by the student classifier."""
+    student_model: str | None = None
+    """Id of the student model that wrote the ``student.*`` fields."""
+    # quality upsampling
     repetitions: int | None = None
     """How many times ``pack`` writes this document (quality upsampling); 1 when absent."""
+    upsample_ratio: float | None = None
+    """Share of the document's article's selected passages that meet the upsampling rule (0–1)."""
+    upsample_coefficient: float | None = None
+    """Upsampling coefficient of the article's bucket (Table 7), before drawing the integer repetitions."""
+    # ontology textbooks (``biomedfr books``)
+    terminology: str | None = None
+    """Terminology a textbook was generated from: ``cim10``, ``ccam``, ``atc`` or ``other``."""
+    terminology_version: str | None = None
+    """Release of that terminology (RDF ``owl:versionInfo`` or the recipe's ``version``)."""
+    walk_type: str | None = None
+    """Kind of random walk (``etiology``, ``differential``, ``hierarchical``...)."""
+    walk_codes: list[str] | None = None
+    """Codes the walk visited, in order."""
+    walk_relations: list[str] | None = None
+    """Relation of each step of the walk (``parent``, ``causality``, ``causality_of``...)."""
+    walk_text: str | None = None
+    """The serialised walk the textbook paragraph was generated from."""
+    generated_by: str | None = None
+    """Model id of the LLM that wrote the textbook paragraph."""
+    generation_prompt: str | None = None
+    """Prompt version used for it (e.g. ``verbalize_walk.v1``)."""
 
 
 def _column_name(name: str, field) -> str:

@@ -10,11 +10,12 @@ from curation.manifest import load_manifest
 from curation.recipe import load_recipe
 from curation.run.engine import plan_run
 
-RECIPES = sorted((Path(__file__).resolve().parents[1] / "recipes" / "curation").glob("*.yaml"))
+ROOT = Path(__file__).resolve().parents[1] / "recipes"
+RECIPES = sorted((ROOT / "curation").glob("*.yaml")) + sorted((ROOT / "ontology_books").glob("*.yaml"))
 
 
 def test_there_are_recipes():
-    assert len(RECIPES) >= 2
+    assert len(RECIPES) >= 6
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
@@ -30,3 +31,12 @@ def test_sample_recipe_resolves_and_plans(tmp_path):
     plan = plan_run(recipe, out=str(tmp_path / "out"))
     assert plan.sources and all(s.manifest.license for s in plan.sources)
     assert [s.name for s in plan.stages] == ["before_12_minhash_dedup", "curated"]
+
+
+@pytest.mark.parametrize("name", ["fixtures-smollm2.yaml", "fixtures-tables.yaml"])
+def test_books_recipes_on_the_fixtures_plan(name, tmp_path):
+    from ontology_books.recipe import check_books_recipe
+
+    recipe = check_books_recipe(load_recipe(ROOT / "ontology_books" / name))
+    plan = plan_run(recipe, out=str(tmp_path / "out"))
+    assert [s.manifest.name for s in plan.sources] == ["cim10-books", "ccam-books", "atc-books"]

@@ -117,6 +117,12 @@ class SourceReader(BaseDiskReader):
     def records(self, relpath: str) -> Iterator[RawDoc | RecordFailure]:
         """Yield the documents (or per-record failures) of one file; raise ``DocumentError`` for the file."""
 
+    @classmethod
+    def prepare(cls, source: "ResolvedSource", context: "RunContext") -> dict | None:
+        """Called once when the run is planned, before any task: check (and cache) what every task needs.
+        Raise a ``ConfigError`` to stop the run before any work. Default: nothing to do."""
+        return None
+
     # -- helpers for subclasses -----------------------------------------------------------------
     def open_bytes(self, relpath: str) -> bytes:
         """The raw bytes of a file of this source."""

@@ -17,6 +17,7 @@ from curation.readers.records import (
     ParquetReaderConfig,
 )
 from curation.readers.tei import TeiReader, TeiReaderConfig
+from ontology_books.reader import TerminologyReader, TerminologyReaderConfig
 
 READERS: dict[type[ReaderConfig], type[SourceReader]] = {
     PdfReaderConfig: PdfReader,
@@ -24,6 +25,7 @@ READERS: dict[type[ReaderConfig], type[SourceReader]] = {
     JsonlReaderConfig: JsonlReader,
     JsonReaderConfig: JsonReader,
     ParquetReaderConfig: ParquetReader,
+    TerminologyReaderConfig: TerminologyReader,
 }
 """Reader class of each reader config."""
 

@@ -73,6 +73,8 @@ class RunResult:
     finished: bool
     """False when the tasks were submitted to a cluster and run later (Slurm)."""
     steps: list[StepCounts] = field(default_factory=list)
+    prepared: dict[str, dict] = field(default_factory=dict)
+    """What each source's reader prepared before the run (e.g. a terminology's summary), by source name."""
 
 
 def plan_run(recipe: Recipe, out: str | None = None, limit: int = -1) -> RunPlan:
@@ -173,6 +175,16 @@ def build_passes(plan: RunPlan, context: RunContext, attempt: int, only=None, in
     return passes
 
 
+def prepare_sources(plan: RunPlan, context: RunContext) -> dict[str, dict]:
+    """Let each source's reader check and cache what its tasks need (``SourceReader.prepare``), before any task."""
+    prepared = {}
+    for src in plan.sources:
+        found = reader_class(src.reader).prepare(src, context)
+        if found is not None:
+            prepared[src.name] = found
+    return prepared
+
+
 def write_run_json(plan: RunPlan) -> None:
     """Write ``run.json`` (atomically), or check that an existing one describes the same run."""
     layout = plan.layout
@@ -219,8 +231,9 @@ def curate(
     With ``dry_run``, LLM steps build their requests and count them (and their estimated tokens)
     instead of calling the model; the plan's output folder should then be a scratch folder.
     """
-    write_run_json(plan)
     layout = plan.layout
+    prepared = prepare_sources(plan, RunContext(out_dir=str(layout.root)))
+    write_run_json(plan)
     if retry_failed:
         attempt, only, inject, moves = _prepare_retry(plan)
     else:
@@ -243,7 +256,7 @@ def curate(
                                      tasks=tasks, depends=previous)
             previous = executor
         previous.run()
-        return RunResult(out_dir=layout.root, attempt=attempt, finished=False)
+        return RunResult(out_dir=layout.root, attempt=attempt, finished=False, prepared=prepared)
     for name, pipeline, tasks in passes:
         logs = _logs(layout, name, attempt)
         executor = make_executor(plan.recipe.executor, pipeline, str(logs), quiet=quiet, tasks=tasks)
@@ -263,7 +276,8 @@ def curate(
     problems = check_accounting(layout.root)
     if problems:
         raise AccountingError(f"{layout.root}: documents are not all accounted for:\n  " + "\n  ".join(problems))
-    return RunResult(out_dir=layout.root, attempt=attempt, finished=True, steps=funnel(layout.root))
+    return RunResult(out_dir=layout.root, attempt=attempt, finished=True, steps=funnel(layout.root),
+                     prepared=prepared)
 
 
 def _logs(layout: RunLayout, name: str, attempt: int) -> Path:

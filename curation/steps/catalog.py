@@ -15,3 +15,5 @@ from curation.steps import (  # noqa: F401
     segment,
     window_dedup,
 )
+from ontology_books import steps as _books  # noqa: F401,E402 - walk_length, verbalize_walk, book_check
+

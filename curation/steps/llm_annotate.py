@@ -39,7 +39,7 @@ from pydantic import BaseModel, Field
 
 from curation.llm.types import LLMRequest
 from curation.steps.base import BatchStepConfig, Excluded
-from curation.steps.llm_common import LLMStep, failure
+from curation.steps.llm_common import LLMStep
 from curation.steps.registry import register
 
 __all__ = ["CONTENT_TYPES", "ContentType", "LLMAnnotateConfig", "LLMAnnotator", "QualityAnnotation", "Score",
@@ -110,23 +110,15 @@ class LLMAnnotator(LLMStep):
 
     def process_batch(self, docs: list[Document]) -> list[list[Document] | Excluded | Exception]:
         """Each document with its annotation, or the failure of its request (unchanged in a dry run)."""
-        requests = [self.request(doc) for doc in docs]
-        if self.context.dry_run:
-            self.estimate(requests)
-            return [[doc] for doc in docs]
-        model_id = self.model_id
-        out: list[list[Document] | Excluded | Exception] = []
-        for doc, answer in zip(docs, self.generate(requests), strict=True):
-            if not answer.ok:
-                out.append(failure(answer, model_id, f"annotation of {doc.id}"))
-                continue
-            value: QualityAnnotation = answer.value  # type: ignore[assignment]
-            doc.metadata.update({"quality.edu": value.edu, "quality.cont": value.cont, "quality.writ": value.writ,
-                                 "quality.term": value.term, "content_type": value.content_type,
-                                 "annotated_by": model_id, "annotation_prompt": self.prompt.version})
-            self.stat_update("annotated")
-            out.append([doc])
-        return out
+        return self.answer_each(docs, "annotation", self.annotate)
+
+    def annotate(self, doc: Document, value: QualityAnnotation, model_id: str) -> list[Document]:
+        """The document with one valid annotation in its metadata."""
+        doc.metadata.update({"quality.edu": value.edu, "quality.cont": value.cont, "quality.writ": value.writ,
+                             "quality.term": value.term, "content_type": value.content_type,
+                             "annotated_by": model_id, "annotation_prompt": self.prompt.version})
+        self.stat_update("annotated")
+        return [doc]
 
     # -- sampling -------------------------------------------------------------------------------
     def _pass(self, doc: Document) -> Document:

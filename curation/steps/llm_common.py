@@ -11,19 +11,26 @@
   the step records ``llm.requests``, ``llm.cached`` (already answered in the cache),
   ``llm.tokens_in_est`` (estimated input tokens of the requests to send) and ``llm.tokens_out_max``
   (their ``max_new_tokens``), from ``curation.llm.estimate``.
+- ``LLMStep.answer_each``: the usual ``process_batch``: one request per document (``request(doc)``), sent or
+  (dry run) estimated with the documents passed through unchanged; each valid answer handed to
+  ``apply(doc, value, model_id)``, each failed one turned into its ``failure``.
 - ``failure``: a failed result as the ``DocumentError`` (reason ``llm_*``) that sends the document to
   ``failed/``, the model's raw output quoted in the message (truncated to ``RAW_CHARS``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
+
+from datatrove.data import Document
+from pydantic import BaseModel
 
 from curation.errors import ConfigError, DocumentError
 from curation.llm.estimate import estimate
 from curation.llm.types import LLMRequest, LLMResult, SamplingParams
 from curation.prompts import Prompt, load_prompt
-from curation.steps.base import BatchStep
+from curation.steps.base import BatchStep, Excluded
 
 __all__ = ["RAW_CHARS", "LLMStep", "failure", "result_counters", "sampling_for"]
 
@@ -109,3 +116,22 @@ class LLMStep(BatchStep):
         for name, value in result_counters(results).items():
             self.stat_update(f"llm.{name}", value=value)
         return results
+
+    def request(self, doc: Document) -> LLMRequest:
+        """The request of one document (steps that use ``answer_each`` implement it)."""
+        raise ConfigError(f"step {self.label}: {type(self).__name__} does not build requests per document")
+
+    def answer_each(self, docs: list[Document], what: str,
+                    apply: Callable[[Document, BaseModel, str], list[Document] | Excluded]
+                    ) -> list[list[Document] | Excluded | Exception]:
+        """One request per document; ``apply`` each valid answer, a ``failure`` for the others (see the module doc)."""
+        requests = [self.request(doc) for doc in docs]
+        if self.context.dry_run:
+            self.estimate(requests)
+            return [[doc] for doc in docs]
+        model_id = self.model_id
+        out: list[list[Document] | Excluded | Exception] = []
+        for doc, answer in zip(docs, self.generate(requests), strict=True):
+            out.append(apply(doc, answer.value, model_id) if answer.ok
+                       else failure(answer, model_id, f"{what} of {doc.id}"))
+        return out
