@@ -1,5 +1,10 @@
 """Preparation passes of global steps, as datatrove pipelines the engine runs before the stage they head.
 
+A global step class (``is_global = True``) provides ``prep_passes(label, config, input_reader, tasks,
+out_dir, attempt, base_dir) -> list[PrepPass]`` (a classmethod: the pipelines to run over the stage's
+input before the stage) and ``configure(out_dir, attempt, base_dir)`` (point the step instance at what
+they wrote).
+
 MinHash (``minhash_dedup``): signatures of every document of the previous stage in parallel tasks,
 then one task that builds the clusters (and adds the batch to the persistent index), then the
 stage itself applies the decision document by document. The index defaults to a folder inside the
@@ -61,10 +66,9 @@ def minhash_paths(out_dir: Path, label: str, attempt: int, config, base_dir: Pat
     return {"signatures": str(work), "clusters": str(work / "clusters.parquet"), "index": index}
 
 
-def prepare(label: str, config, input_reader, tasks: int, out_dir: Path, attempt: int, base_dir: Path) -> list[PrepPass]:
-    """The preparation passes of a global step."""
-    if config.step != "minhash_dedup":
-        raise ConfigError(f"step {label}: no preparation is known for global step {config.step!r}")
+def minhash_prep_passes(label: str, config, input_reader, tasks: int, out_dir: Path, attempt: int,
+                        base_dir: Path) -> list[PrepPass]:
+    """MinHash: signatures in ``tasks`` parallel tasks, then the clusters in one task."""
     from curation.steps.minhash_dedup import MinhashSignatures
 
     paths = minhash_paths(out_dir, label, attempt, config, base_dir)
@@ -76,7 +80,16 @@ def prepare(label: str, config, input_reader, tasks: int, out_dir: Path, attempt
     ]
 
 
+def prepare(label: str, config, input_reader, tasks: int, out_dir: Path, attempt: int, base_dir: Path) -> list[PrepPass]:
+    """The preparation passes of a global step: its class's ``prep_passes``."""
+    from curation.steps.registry import STEPS
+
+    cls = STEPS[config.step]
+    if not hasattr(cls, "prep_passes"):
+        raise ConfigError(f"step {label}: global step {config.step!r} defines no preparation passes (prep_passes)")
+    return cls.prep_passes(label, config, input_reader, tasks, out_dir, attempt, base_dir)
+
+
 def configure(step, out_dir: Path, attempt: int, base_dir: Path) -> None:
-    """Point a global step at what its preparation wrote."""
-    if step.config.step == "minhash_dedup":
-        step.clusters_path = minhash_paths(out_dir, step.label, attempt, step.config, base_dir)["clusters"]
+    """Point a global step at what its preparation wrote (its ``configure`` method)."""
+    step.configure(out_dir, attempt, base_dir)

@@ -95,6 +95,19 @@ class MinhashDedup(CurationStep):
     is_global = True
 
     clusters_path: str | None = None
+
+    @classmethod
+    def prep_passes(cls, label, config, input_reader, tasks, out_dir, attempt, base_dir):
+        """Signatures in parallel tasks, then clusters in one task (``curation.run.global_steps``)."""
+        from curation.run.global_steps import minhash_prep_passes
+
+        return minhash_prep_passes(label, config, input_reader, tasks, out_dir, attempt, base_dir)
+
+    def configure(self, out_dir, attempt: int, base_dir) -> None:
+        """Read the clusters table the preparation of this attempt wrote."""
+        from curation.run.global_steps import minhash_paths
+
+        self.clusters_path = minhash_paths(out_dir, self.label, attempt, self.config, base_dir)["clusters"]
     """The clusters table written by ``build_clusters``; set by the run engine after construction."""
 
     def setup(self) -> None:
