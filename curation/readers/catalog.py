@@ -16,6 +16,7 @@ from curation.readers.records import (
     ParquetReader,
     ParquetReaderConfig,
 )
+from curation.readers.run_shards import RunReader, RunReaderConfig
 from curation.readers.tei import TeiReader, TeiReaderConfig
 from ontology_books.reader import TerminologyReader, TerminologyReaderConfig
 
@@ -26,6 +27,7 @@ READERS: dict[type[ReaderConfig], type[SourceReader]] = {
     JsonReaderConfig: JsonReader,
     ParquetReaderConfig: ParquetReader,
     TerminologyReaderConfig: TerminologyReader,
+    RunReaderConfig: RunReader,
 }
 """Reader class of each reader config."""
 
