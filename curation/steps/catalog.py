@@ -13,6 +13,8 @@ from curation.steps import (  # noqa: F401
     pii,
     quality_filters,
     segment,
+    select,
+    upsample,
     window_dedup,
 )
 from ontology_books import steps as _books  # noqa: F401,E402 - walk_length, verbalize_walk, book_check
