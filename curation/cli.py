@@ -182,6 +182,13 @@ def report(
     console.print(f"Report: [bold]{path}[/]")
 
 
+from curation.mix.cli import ablations as _ablations  # noqa: E402 - commands defined in their packages
+from curation.mix.cli import mix as _mix  # noqa: E402
+
+app.command(name="mix")(_mix)
+app.command(name="ablations")(_ablations)
+
+
 def main() -> None:
     """Console entry point: run the app, turning biomedfr errors into one clear line."""
     try:

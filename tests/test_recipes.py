@@ -40,3 +40,14 @@ def test_books_recipes_on_the_fixtures_plan(name, tmp_path):
     recipe = check_books_recipe(load_recipe(ROOT / "ontology_books" / name))
     plan = plan_run(recipe, out=str(tmp_path / "out"))
     assert [s.manifest.name for s in plan.sources] == ["cim10-books", "ccam-books", "atc-books"]
+
+
+MIX_CONFIGS = sorted((ROOT / "mix").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", MIX_CONFIGS, ids=lambda p: p.name)
+def test_mix_configs_validate(path):
+    from curation.mix.config import load_ablation_config, load_mix_config
+
+    loader = load_ablation_config if path.name.startswith("ablations") else load_mix_config
+    assert loader(path, [])
