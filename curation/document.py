@@ -140,6 +140,9 @@ class DocMetadata(BaseModel):
     """Content type predicted by the student classifier."""
     student_model: str | None = None
     """Id of the student model that wrote the ``student.*`` fields."""
+    decontam_matches: list[str] | None = None
+    """Evaluation items (``set:item``) sharing a normalised n-gram with the document (``decontaminate``, flag
+    mode); empty: checked and clean."""
     # quality upsampling
     repetitions: int | None = None
     """How many times ``pack`` writes this document (quality upsampling); 1 when absent."""

@@ -1,6 +1,7 @@
 """Imports every step module so that ``curation.steps.registry.STEPS`` is complete (recipe order)."""
 
 from curation.steps import (  # noqa: F401
+    decontaminate,
     fidelity,
     ftfy_fix,
     heuristic_extract,
