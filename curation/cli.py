@@ -185,12 +185,16 @@ def report(
 from curation.mix.cli import ablations as _ablations  # noqa: E402 - commands defined in their packages
 from curation.mix.cli import mix as _mix  # noqa: E402
 
+from curation.classifier.cli import app as _classifier_app  # noqa: E402
 from curation.decontam.cli import decontaminate as _decontaminate  # noqa: E402
 from curation.export.cli import export as _export  # noqa: E402
+from curation.pack.cli import pack as _pack  # noqa: E402
 
 app.command(name="mix")(_mix)
 app.command(name="export")(_export)
 app.command(name="decontaminate")(_decontaminate)
+app.command(name="pack")(_pack)
+app.add_typer(_classifier_app, name="classifier")
 app.command(name="ablations")(_ablations)
 
 

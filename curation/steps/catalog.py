@@ -15,6 +15,7 @@ from curation.steps import (  # noqa: F401
     quality_filters,
     segment,
     select,
+    student_score,
     upsample,
     window_dedup,
 )

@@ -71,13 +71,14 @@ def test_every_field_has_a_default_and_a_docstring():
             assert field.description, f"{model.__name__}.{name} has no docstring"
 
 
-def test_shipped_mix_recipe_validates_and_resolves_runs_relative_to_the_file():
-    path = RECIPES / "biomed-fr-v2.yaml"
-    cfg = load_mix_config(path)
+def test_shipped_mix_recipes_validate_and_resolve_runs_relative_to_the_file():
+    cfg = load_mix_config(RECIPES / "biomed-fr-v2.yaml")
     assert [(g.name, g.share) for g in cfg.groups] == [(g.name, g.share) for g in MixConfig().groups]
     assert cfg.budget_tokens == 10_000_000_000
-    assert cfg.runs[0] == str((RECIPES / "../../runs/biomed-fr-v2-articles").resolve())
-    assert all(Path(r).is_absolute() for r in cfg.runs)
+    assert cfg.runs == ["/shared/biomedfr/runs/biomed-fr-v2-select"]
+    sample = load_mix_config(RECIPES / "sample.yaml")
+    assert sample.runs == [str((RECIPES / "../../runs/sample").resolve())]
+    assert all(Path(r).is_absolute() for r in sample.runs)
 
 
 def test_command_line_runs_are_relative_to_the_working_directory(tmp_path, monkeypatch):
