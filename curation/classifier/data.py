@@ -25,6 +25,7 @@ from pathlib import Path
 
 from curation.document import Document, from_row
 from curation.errors import ConfigError
+from curation.run.layout import document_shards
 from curation.scores import SIGNALS
 from curation.steps.llm_annotate import CONTENT_TYPES
 
@@ -89,22 +90,7 @@ class AnnotatedData:
 
 def parquet_files(paths: Sequence[str | Path]) -> list[Path]:
     """The Parquet shards named by ``paths``: files as given; folders' ``*.parquet`` (or their ``curated/``'s)."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            files.append(path)
-            continue
-        if not path.is_dir():
-            raise ConfigError(f"{path}: no such file or folder — give Parquet shards or a run's output folder")
-        found = sorted(path.glob("*.parquet"))
-        if not found and (path / "curated").is_dir():
-            found = sorted((path / "curated").glob("*.parquet"))
-        if not found:
-            raise ConfigError(f"{path}: no *.parquet shard in it (nor in {path / 'curated'}) — give the folder "
-                              "holding the shards, e.g. <run>/curated")
-        files.extend(found)
-    return files
+    return document_shards(paths, unique=False)  # a shard named twice counts its documents as duplicates
 
 
 def read_documents(files: Iterable[str | Path]) -> Iterator[Document]:

@@ -28,6 +28,7 @@ from typing import Annotated
 import typer
 
 from curation.errors import AccountingError, ConfigError
+from curation.run.layout import document_shards
 
 __all__ = ["corpus_files", "decontaminate", "parse_fields"]
 
@@ -73,20 +74,7 @@ def _eval_sets(evals: list[str], fields: list[str]) -> list[dict]:
 
 def corpus_files(paths: list[Path], stage: str = "curated") -> list[Path]:
     """Parquet shards of the corpus: ``RUN/<stage>/*.parquet`` for a run folder, ``*.parquet`` of a folder, or files."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            folder = path / stage if (path / stage).is_dir() else path
-            found = sorted(folder.glob("*.parquet"))
-            if not found:
-                raise ConfigError(f"{path}: no Parquet shards in {folder} — give a run folder (with {stage}/), "
-                                  "a folder of shards, or .parquet files")
-            files += found
-        elif path.is_file() and path.suffix == ".parquet":
-            files.append(path)
-        else:
-            raise ConfigError(f"{path}: not found, or not a folder or a .parquet file")
-    unique = list(dict.fromkeys(p.resolve() for p in files))
+    unique = document_shards(paths, stage)
     for file in unique:
         import pyarrow.parquet as pq
 

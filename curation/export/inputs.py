@@ -23,7 +23,7 @@ from curation.errors import ConfigError, LicenseError
 from curation.export.gate import SourceInfo
 from curation.licenses import normalize_license
 from curation.manifest import find_manifest, load_manifest_file
-from curation.run.layout import STAGE, RunLayout
+from curation.run.layout import read_run_json, run_shards
 
 __all__ = ["ExportInput", "InputShard", "MixEntry", "RunRef", "open_input"]
 
@@ -138,22 +138,11 @@ def open_input(path: str | Path) -> ExportInput:
 
 
 def _run_ref(folder: Path) -> RunRef:
-    layout = RunLayout(folder)
-    if not layout.run_json.is_file():
-        raise ConfigError(f"{folder}: no run.json — not the output folder of `biomedfr curate` or `biomedfr books`")
-    try:
-        info = json.loads(layout.run_json.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{layout.run_json}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    return RunRef(path=folder, info=info)
+    return RunRef(path=folder, info=read_run_json(folder))
 
 
 def _curated_shards(run: RunRef) -> list[Path]:
-    folder = RunLayout(run.path).shards(STAGE)
-    shards = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    if not shards:
-        raise ConfigError(f"{run.path}: no shards in {folder}/ — has the run finished? (`biomedfr stats {run.path}`)")
-    return shards
+    return run_shards(run.path)
 
 
 def _source_info(name: str, manifest_path: Path) -> SourceInfo:

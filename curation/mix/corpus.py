@@ -22,7 +22,7 @@ import numpy as np
 
 from curation.document import METADATA_COLUMNS
 from curation.errors import ConfigError
-from curation.run.layout import STAGE, RunLayout
+from curation.run.layout import run_identity, run_shards
 
 __all__ = ["Corpus", "draw", "draws", "read_corpus", "run_info"]
 
@@ -62,20 +62,7 @@ class Corpus:
 
 def run_info(run: str | Path) -> dict[str, Any]:
     """Identity of a run for the mix's report: path, config hash and name from its ``run.json``."""
-    layout = RunLayout(run)
-    info = json.loads(layout.run_json.read_text(encoding="utf-8"))
-    return {"path": str(layout.root), "name": info.get("name"), "config_hash": info.get("config_hash")}
-
-
-def _shards(run: Path) -> list[Path]:
-    layout = RunLayout(run)
-    if not layout.run_json.exists():
-        raise ConfigError(f"{run}: no run.json — not the output folder of `biomedfr curate` or `biomedfr books`")
-    folder = layout.shards(STAGE)
-    shards = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    if not shards:
-        raise ConfigError(f"{run}: no shards in {folder}/ — has the run finished? (`biomedfr stats {run}`)")
-    return shards
+    return run_identity(run)
 
 
 def _column(table, key: str, extra: list[dict] | None) -> tuple[list[Any], list[dict] | None]:
@@ -106,7 +93,7 @@ def read_corpus(runs: list[str | Path], token_field: str = "token_count",
             raise ConfigError(f"{run}: listed twice in runs — list each run once")
         seen_runs.add(str(root))
         missing_tokens: list[str] = []
-        for shard in _shards(root):
+        for shard in run_shards(root):
             names = set(pq.read_schema(shard).names)
             keys = {token_field, *fields.values()}
             wanted = ({"id", "source", *keys} | ({"extra"} if keys - set(METADATA_COLUMNS) else set())) & names

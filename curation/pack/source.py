@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError
-from curation.run.layout import STAGE, RunLayout
+from curation.run.layout import run_identity, run_shards
 
 __all__ = ["PackSource", "Part", "mix_selection", "resolve_source"]
 
@@ -72,19 +72,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _run_parts(run: Path, index: int) -> list[Part]:
-    layout = RunLayout(run)
-    if not layout.run_json.is_file():
-        raise ConfigError(f"{run}: no run.json — not the output folder of `biomedfr curate` or `biomedfr books`")
-    folder = layout.shards(STAGE)
-    shards = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    if not shards:
-        raise ConfigError(f"{run}: no shards in {folder}/ — has the run finished? (`biomedfr stats {run}`)")
-    return [Part(name=f"r{index:03d}-{p.stem}", run=str(run), path=str(p)) for p in shards]
-
-
-def _run_identity(run: Path) -> dict[str, Any]:
-    info = _read_json(RunLayout(run).run_json)
-    return {"path": str(run), "name": info.get("name"), "config_hash": info.get("config_hash")}
+    return [Part(name=f"r{index:03d}-{p.stem}", run=str(run), path=str(p)) for p in run_shards(run)]
 
 
 def _manifest_runs(manifest: Path) -> list[str]:
@@ -120,7 +108,7 @@ def resolve_source(path: str | Path) -> PackSource:
         raise ConfigError(f"{path}: holds both run.json and mix.parquet — give either a run or a mix folder")
     if is_run:
         return PackSource(kind="run", path=str(root), runs=[str(root)], parts=_run_parts(root, 0),
-                          identity={"kind": "run", **_run_identity(root)})
+                          identity={"kind": "run", **run_identity(root)})
     if not is_mix:
         raise ConfigError(
             f"{path}: neither a run folder (run.json, from `biomedfr curate`) nor a mix folder "
@@ -139,7 +127,7 @@ def resolve_source(path: str | Path) -> PackSource:
         "path": str(root),
         "config_hash": report.get("config_hash"),
         "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
-        "runs": [_run_identity(Path(r)) for r in runs],
+        "runs": [run_identity(Path(r)) for r in runs],
     }
     return PackSource(kind="mix", path=str(root), runs=runs, parts=parts, identity=identity)
 

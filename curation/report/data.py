@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from curation.errors import ConfigError
 from curation.run.funnel import StepCounts, check_accounting, funnel
-from curation.run.layout import RunLayout
+from curation.run.layout import RunLayout, read_run_json
 from curation.steps.fidelity import BUCKETS as FIDELITY_BUCKETS
 
 KEPT = "kept"
@@ -46,14 +45,7 @@ class RunData:
 
 def load_run_info(layout: RunLayout) -> dict:
     """``run.json`` of a run folder; a folder without it is not a run."""
-    if not layout.run_json.is_file():
-        raise ConfigError(f"{layout.root}: no run.json — not the output folder of `biomedfr curate`")
-    try:
-        return json.loads(layout.run_json.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{layout.run_json}: not valid JSON ({exc.msg}, line {exc.lineno}) — re-run the curation"
-        ) from None
+    return read_run_json(layout.root)
 
 
 def load_run(run_dir: Path, examples_per_reason: int = 3, example_chars: int = 300) -> RunData:
