@@ -31,6 +31,7 @@ from curation.classifier.student import (
     TrainSummary,
     hash_files,
     make_model_id,
+    predictions,
     write_info,
 )
 from curation.config import StrictModel
@@ -271,8 +272,7 @@ class EncoderStudent:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """The four signals (1–10) and the content type of each text."""
-        scores, types = self.predict_arrays(texts)
-        return [Prediction(*map(float, row), CONTENT_TYPES[t]) for row, t in zip(scores.tolist(), types.tolist())]
+        return predictions(*self.predict_arrays(texts))
 
     # -- persistence --------------------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:

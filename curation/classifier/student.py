@@ -24,6 +24,7 @@ from pydantic import Field, ValidationError
 from curation.config import StrictModel, format_validation_error
 from curation.errors import ConfigError
 from curation.scores import SIGNALS
+from curation.steps.llm_annotate import CONTENT_TYPES
 
 __all__ = ["STUDENT_FILE", "Prediction", "Student", "StudentInfo", "TrainSummary", "hash_files", "load_student",
            "make_model_id", "read_info", "write_info"]
@@ -111,6 +112,12 @@ class StudentInfo(StrictModel):
     """Mean training loss per epoch (encoder), when known."""
     biomedfr_version: str = ""
     """Version of biomedfr that saved it."""
+
+
+def predictions(scores, types) -> list[Prediction]:
+    """``Prediction``s from a ``[n, 4]`` array of signals (1–10) and ``[n]`` content-type indices
+    (what each student's ``predict_arrays`` returns)."""
+    return [Prediction(*map(float, row), CONTENT_TYPES[t]) for row, t in zip(scores.tolist(), types.tolist())]
 
 
 def make_model_id(kind: str, folder: str | Path, model_hash: str) -> str:
