@@ -85,7 +85,9 @@ class TerminologyReader(SourceReader):
     def load(self):
         """``(terminology, compiled graph)``: from the run's cache when it matches the files, else loaded."""
         files = self._files()
-        fingerprint = self._fingerprint(files, self.config)
+        return self._load(files, self._fingerprint(files, self.config))
+
+    def _load(self, files: list[tuple[str, bytes]], fingerprint: str):
         pickle_path, _ = _cache_paths(self.context.out_dir, self.source.name)
         if pickle_path.exists():
             with pickle_path.open("rb") as f:
@@ -104,11 +106,11 @@ class TerminologyReader(SourceReader):
         files = reader._files()
         fingerprint = cls._fingerprint(files, reader.config)
         pickle_path, json_path = _cache_paths(context.out_dir, source.name)
-        if pickle_path.exists() and json_path.exists():
-            with pickle_path.open("rb") as f:
-                if pickle.load(f).get("fingerprint") == fingerprint:
-                    return json.loads(json_path.read_text())
-        terminology, compiled = reader.load()
+        if json_path.exists():  # written after the pickle, with the fingerprint it was made from
+            summary = json.loads(json_path.read_text())
+            if summary.get("fingerprint") == fingerprint and pickle_path.exists():
+                return summary
+        terminology, compiled = reader._load(files, fingerprint)
         summary = {**terminology.summary(), "title": terminology.title, "files": terminology.files,
                    **terminology.load_counts, "fingerprint": fingerprint}
         pickle_path.parent.mkdir(parents=True, exist_ok=True)
