@@ -197,6 +197,12 @@ app.command(name="pack")(_pack)
 app.add_typer(_classifier_app, name="classifier")
 app.command(name="ablations")(_ablations)
 
+from decoder.cli import app as _decoder_app  # noqa: E402 - the recipes' commands (torch imported inside them)
+from encoder.cli import app as _encoder_app  # noqa: E402
+
+app.add_typer(_encoder_app, name="encoder")
+app.add_typer(_decoder_app, name="decoder")
+
 
 def main() -> None:
     """Console entry point: run the app, turning biomedfr errors into one clear line."""

@@ -11,7 +11,7 @@ __all__ = ["pack"]
 
 
 def pack(
-    source: Annotated[Path, typer.Argument(help="A run folder (run.json) or a mix folder (mix.parquet).")],
+    source: Annotated[Path, typer.Argument(help="A run (run.json), mix (mix.parquet) or export (manifest.json) folder.")],
     tokenizer: Annotated[str, typer.Option("--tokenizer", help="Local HF fast tokenizer: folder with tokenizer.json.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder of the pack.")],
     seq_len: Annotated[int, typer.Option("--seq-len", help="Tokens per packed sequence.")] = 8192,
@@ -22,7 +22,7 @@ def pack(
     separator_id: Annotated[int | None, typer.Option("--separator-id", help="Token after each document (default: EOS).")] = None,
     sequences_per_shard: Annotated[int, typer.Option("--sequences-per-shard", help="Sequences per token shard.")] = 4096,
 ) -> None:
-    """Tokenize a run or a mix and pack it into fixed-length sequences with document boundaries (resumable)."""
+    """Tokenize a run, a mix or an export and pack it into fixed-length sequences with document boundaries (resumable)."""
     from rich.console import Console
     from rich.table import Table
 

@@ -1,4 +1,4 @@
-"""What ``pack`` reads: a run folder or a mix folder, cut into *parts* (one per curated Parquet shard).
+"""What ``pack`` reads: a run, mix or export folder, cut into *parts* (one per Parquet shard).
 
 - A run folder has ``run.json``; its documents are ``<run>/curated/*.parquet`` (every attempt's
   shards) and each document's ``repetitions`` metadata is its copy count (1 when absent).
@@ -26,6 +26,8 @@ __all__ = ["PackSource", "Part", "mix_selection", "resolve_source"]
 
 MIX_FORMAT_PREFIX = "biomedfr.mix/"
 """Format family of ``mix.parquet`` (schema metadata ``biomedfr.format``) that ``pack`` reads."""
+EXPORT_FORMAT_PREFIX = "biomedfr.export/"
+"""Format family of an export's ``manifest.json`` that ``pack`` reads."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,11 @@ class PackSource:
     """A resolved input of ``pack``."""
 
     kind: str
-    """``run`` or ``mix``."""
+    """``run``, ``mix`` or ``export``."""
     path: str
     """Resolved folder given on the command line."""
     runs: list[str]
-    """Resolved run folders, sorted."""
+    """Resolved run folders, sorted (an export: the export folder itself)."""
     parts: list[Part]
     """Curated shards of those runs, sorted by name."""
     identity: dict[str, Any] = field(default_factory=dict)
@@ -99,8 +101,30 @@ def _resolve_run(run: str, base: Path) -> Path:
     return path.resolve()
 
 
+def _export_source(root: Path) -> PackSource:
+    manifest_path = root / "manifest.json"
+    manifest = _read_json(manifest_path)
+    fmt = str(manifest.get("format", ""))
+    if not fmt.startswith(EXPORT_FORMAT_PREFIX):
+        raise ConfigError(f"{manifest_path}: format {fmt!r}, pack reads {EXPORT_FORMAT_PREFIX}* exports — "
+                          "give the output folder of `biomedfr export`")
+    shards = sorted((root / "data").glob("*.parquet"))
+    if not shards:
+        raise ConfigError(f"{root}/data: no exported shards — the policy admitted no document; nothing to pack")
+    parts = [Part(name=f"r000-{p.stem}", run=str(root), path=str(p)) for p in shards]
+    identity = {
+        "kind": "export",
+        "path": str(root),
+        "manifest_sha256": hashlib.sha256(manifest_path.read_bytes()).hexdigest(),
+        "policy": (manifest.get("policy") or {}).get("name"),
+        "config_hash": (manifest.get("input") or {}).get("config_hash"),
+    }
+    return PackSource(kind="export", path=str(root), runs=[str(root)], parts=parts, identity=identity)
+
+
 def resolve_source(path: str | Path) -> PackSource:
-    """Detect a run (``run.json``) or a mix (``mix.parquet``) folder and list its parts."""
+    """Detect a run (``run.json``), a mix (``mix.parquet``) or an export (``manifest.json``) folder and list
+    its parts."""
     root = Path(path).resolve()
     is_run = (root / "run.json").is_file()
     is_mix = (root / "mix.parquet").is_file()
@@ -109,10 +133,14 @@ def resolve_source(path: str | Path) -> PackSource:
     if is_run:
         return PackSource(kind="run", path=str(root), runs=[str(root)], parts=_run_parts(root, 0),
                           identity={"kind": "run", **run_identity(root)})
+    if not is_mix and (root / "manifest.json").is_file():
+        return _export_source(root)
     if not is_mix:
+        if (root / "data").is_dir() and (root / "done").is_dir():
+            raise ConfigError(f"{path}: an export without manifest.json — it did not finish; re-run `biomedfr export`")
         raise ConfigError(
-            f"{path}: neither a run folder (run.json, from `biomedfr curate`) nor a mix folder "
-            "(mix.parquet, from `biomedfr mix`)"
+            f"{path}: neither a run folder (run.json, from `biomedfr curate`), a mix folder "
+            "(mix.parquet, from `biomedfr mix`) nor an export folder (manifest.json, from `biomedfr export`)"
         )
     if not (root / "mix.json").is_file():
         raise ConfigError(f"{path}: mix.parquet without mix.json — the mix did not finish; re-run `biomedfr mix`")

@@ -68,19 +68,25 @@ def write_mix(folder: Path, rows: list[dict], config_hash: str = "mix-hash") -> 
     return folder
 
 
-def bpe_tokenizer(folder: Path, texts: list[str], vocab_size: int = 400, extra: str = "") -> Path:
-    """Train a byte-level BPE on ``texts``, wrap it in ``PreTrainedTokenizerFast``, save it to ``folder``."""
+def bpe_tokenizer(folder: Path, texts: list[str], vocab_size: int = 400, extra: str = "",
+                  mask: bool = False) -> Path:
+    """Train a byte-level BPE on ``texts``, wrap it in ``PreTrainedTokenizerFast``, save it to ``folder``.
+
+    ``<pad> <unk> <s> </s>`` are ids 0-3; with ``mask`` a ``<mask>`` (id 4) for MLM, and ``<s>``/``</s>``
+    double as the CLS/SEP tokens an encoder's tokenizer declares."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<pad>", "<unk>", "<s>", "</s>"],
+    specials = ["<pad>", "<unk>", "<s>", "</s>"] + (["<mask>"] if mask else [])
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator([t + extra for t in texts], trainer)
+    kwargs = {"mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"} if mask else {}
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
-                                   unk_token="<unk>")
+                                   unk_token="<unk>", **kwargs)
     fast.save_pretrained(str(folder))
     return folder
 

@@ -1,0 +1,12 @@
+"""``biomedfr encoder train|eval`` (registered by ``curation/cli.py`` as a sub-application)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    help="Encoder recipe: ModernCamemBERT-bio continued pretraining (CLM detour, then MLM) and fine-tuning evaluation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
