@@ -1,0 +1,1 @@
+"""Chat templates shipped with the decoder recipe (``<name>.jinja``, versioned like prompts)."""
