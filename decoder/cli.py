@@ -10,3 +10,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+from decoder.merging.cli import merge_command  # noqa: E402 - torch is imported inside the command
+
+app.command(name="merge")(merge_command)
