@@ -14,3 +14,7 @@ app = typer.Typer(
 from decoder.merging.cli import merge_command  # noqa: E402 - torch is imported inside the command
 
 app.command(name="merge")(merge_command)
+
+from decoder.evaluation.cli import eval_command  # noqa: E402 - torch is imported inside the command
+
+app.command(name="eval")(eval_command)

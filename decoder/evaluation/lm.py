@@ -113,7 +113,7 @@ def load_model(name: str, spec: ModelSpec, generation: GenerationConfig) -> Load
     if not (path / "config.json").is_file():
         hint = "" if path.is_absolute() else f" (relative to the working directory {Path.cwd()})"
         raise ConfigError(f"models.{name}.path: {path}{hint} is not a HF model folder (no config.json) — give the "
-                          "folder a CPT/SFT/merge run saved")
+                          "folder where a CPT, SFT or merge run saved its model")
     device = resolve_device(generation.device)
     dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(generation.dtype)
     if dtype is None:

@@ -135,7 +135,7 @@ def test_multi_answer_on_frenchmedmcqa_shaped_items(chat_model, eval_data):
         assert pred.new_tokens == len(pred.letters) + 1  # word-level letters, then EOS
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), sizes=st.lists(st.integers(2, 5), min_size=1, max_size=3),
        which=st.sampled_from(["chat", "bpe"]))
 def test_random_tiny_models_only_ever_answer_option_letters(chat_model, bpe_model, torch_one_thread, seed, sizes,
