@@ -10,3 +10,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+from encoder.evaluation.cli import eval_command  # noqa: E402 - torch and transformers are imported inside it
+from encoder.train_cli import train_command  # noqa: E402
+
+app.command(name="train")(train_command)
+
+app.command(name="eval")(eval_command)
