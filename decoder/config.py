@@ -20,8 +20,8 @@ from curation.config import StrictModel, load_model
 from curation.errors import ConfigError
 from curation.training.energy import EnergyConfig
 
-__all__ = ["AdapterConfig", "ChatDataConfig", "Duration", "ModelConfig", "OptimizerConfig", "PackDataConfig",
-           "PROVENANCES", "SchedulerConfig", "TrainConfig", "load_train_config", "parse_duration"]
+__all__ = ["PROVENANCES", "AdapterConfig", "ChatDataConfig", "Duration", "ModelConfig", "OptimizerConfig",
+           "PackDataConfig", "SchedulerConfig", "TrainConfig", "load_train_config", "parse_duration"]
 
 PROVENANCES = ("native", "synthetic", "translated")
 """The provenances of instruction data (MedInjection-FR): native French, LLM-generated, machine-translated."""

@@ -72,7 +72,7 @@ class Plan:
     def of(cls, config: TrainConfig, data: TrainData, devices: int) -> Plan:
         """The plan of ``config`` on ``data`` with ``devices`` processes."""
         g = config.device_train_microbatch_size * config.gradient_accumulation_steps * devices
-        per_epoch, per_step = len(data) / g, max(1, int(round(g * data.row_tokens)))
+        per_epoch, per_step = len(data) / g, max(1, round(g * data.row_tokens))
 
         def steps(text: str, key: str) -> int:
             return parse_duration(text, key).steps(per_epoch, per_step)
@@ -228,8 +228,8 @@ class _Run:
 
     def micro_batches(self, rows) -> list:
         micro, rank = self.config.device_train_microbatch_size, self.accelerator.process_index
-        return [self.train_data.micro_batch(rows[(k * self.devices + rank) * micro:(k * self.devices + rank + 1) * micro])
-                for k in range(self.config.gradient_accumulation_steps)]
+        starts = [(k * self.devices + rank) * micro for k in range(self.config.gradient_accumulation_steps)]
+        return [self.train_data.micro_batch(rows[lo:lo + micro]) for lo in starts]
 
     def train_step(self) -> tuple[float, int, float | None]:
         """One optimizer step: (mean loss over the step's targets, tokens of all ranks, gradient norm)."""
@@ -320,7 +320,14 @@ def _metrics(path: Path, keep_until: int) -> Any:
 
 
 def _progress(enabled: bool):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[status]}"), TimeElapsedColumn(), TimeRemainingColumn(),
@@ -425,11 +432,13 @@ def summary_tables(summary: dict[str, Any]) -> list:
             ("global batch", f"{summary['global_batch']:,} rows"), ("epochs", f"{summary['epochs']:.2f}"),
             ("training rows", f"{summary['data']['rows']:,}"),
             ("parameters (trainable)", f"{summary['parameters']:,} ({summary['trainable_parameters']:,})"),
-            ("train loss (last interval)", loss(summary["train_loss"])), ("validation loss", loss(summary["eval_loss"])),
+            ("train loss (last interval)", loss(summary["train_loss"])),
+            ("validation loss", loss(summary["eval_loss"])),
             ("tokens", f"{summary['tokens']:,}"), ("tokens/s", f"{summary['tokens_per_second']:,.0f}"),
             ("model", summary["model_dir"] or "- (stopped early: run again to resume)")]
     if summary["data"].get("by_provenance"):
-        rows.insert(4, ("by provenance", ", ".join(f"{k} {v:,}" for k, v in sorted(summary["data"]["by_provenance"].items()))))
+        counts = sorted(summary["data"]["by_provenance"].items())
+        rows.insert(4, ("by provenance", ", ".join(f"{k} {v:,}" for k, v in counts)))
     for name, value in rows:
         table.add_row(name, value)
     return [table, energy_table(EnergyReport(**summary["energy"]), title="Energy")]
