@@ -22,7 +22,7 @@ CHAT_TEMPLATE = (
 """A Mistral-like template: ``<s>[INST] question [/INST] answer</s>`` per turn (generation prompt: nothing)."""
 
 TINY_LLAMA = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
-              "num_key_value_heads": 2, "max_position_embeddings": 256}
+              "num_key_value_heads": 2, "max_position_embeddings": 1024}
 """Shape of the tiny Llama (vocabulary: the sample tokenizer's 512 ids)."""
 
 
