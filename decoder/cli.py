@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,7 +26,7 @@ def _train(task: str, config: Path, set_: list[str], progress: bool | None) -> N
     from decoder.config import load_train_config
     from decoder.train import summary_tables, train
 
-    console = Console()
+    console = Console(quiet=int(os.environ.get("RANK", "0")) != 0)  # under torchrun/accelerate: rank 0 speaks
     loaded = load_train_config(config, set_, task=task)
     if progress is not None:
         loaded = loaded.model_copy(update={"progress": progress})

@@ -147,6 +147,14 @@ class TrainResult:
     """``summary.json``."""
 
 
+def _cpu_only(torch) -> bool:
+    """True when no accelerator (CUDA, XPU, MPS) is available: processes then train on CPU with gloo."""
+    xpu = getattr(torch, "xpu", None)
+    mps = getattr(torch.backends, "mps", None)
+    return not (torch.cuda.is_available() or (xpu is not None and xpu.is_available())
+                or (mps is not None and mps.is_available()))
+
+
 def _checkpoints(folder: Path) -> list[Path]:
     done = [p for p in folder.glob("step-*") if (p / STATE_FILE).is_file()]
     return sorted(done, key=lambda p: int(p.name.split("-")[1]))
@@ -161,9 +169,10 @@ class _Run:
         transformers = require("transformers", "train", "decoder training")
         self.torch, self.config = torch, config
         bf16 = config.precision == "amp_bf16" and torch.cuda.is_available()
-        # the scheduler is stepped once per optimizer step by us (accelerate would step it once per process)
+        # the scheduler is stepped once per optimizer step by us (accelerate would step it once per process);
+        # cpu=True on machines without an accelerator, or torchrun on CPU would run N independent processes
         self.accelerator = accelerate.Accelerator(mixed_precision="bf16" if bf16 else "no",
-                                                  step_scheduler_with_optimizer=False)
+                                                  step_scheduler_with_optimizer=False, cpu=_cpu_only(torch))
         self.out = config.out_dir()
         self.checkpoints = self.out / "checkpoints"
         accelerate.utils.set_seed(config.seed)

@@ -241,3 +241,32 @@ def test_config_errors_say_what_and_where(tmp_path):
         load_train_config(ROOT / "tiny-sft.yaml", ["adapter.alpha=8"])
     with pytest.raises(ConfigError, match="model.path .*: no config.json there"):
         train(load_train_config(ROOT / "tiny-cpt.yaml", [f"model.path={tmp_path}", "data.path=x"]))
+
+
+@pytest.mark.slow
+def test_two_processes_train_like_one_with_twice_the_accumulation(tiny_causal_lm, sample_pack, tmp_path):
+    """torchrun --nproc_per_node 2 on CPU (gloo DDP): micro-batch 2 x accumulation 2 x 2 ranks reads the rows
+    of micro-batch 4 x accumulation 2 on one process, and the loss is the mean over the step's targets, so
+    losses and weights agree with the single-process run."""
+    import os
+    import subprocess
+    import sys
+
+    import torch
+
+    common = [f"model.path={tiny_causal_lm}", f"data.path={sample_pack}", "max_duration=4ba"]
+    single = train(cpt_config(tiny_causal_lm, sample_pack, tmp_path / "one", "max_duration=4ba"))
+    args = [a for item in [*common, f"save_folder={tmp_path / 'two'}", "device_train_microbatch_size=2"]
+            for a in ("--set", item)]
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                           "-m", "curation", "decoder", "cpt", str(ROOT / "tiny-cpt.yaml"), *args],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("biomedfr decoder cpt") == 1  # rank 0 speaks
+    summary = json.loads((tmp_path / "two" / "summary.json").read_text())
+    assert summary["devices"] == 2 and summary["global_batch"] == 8 and summary["tokens"] == single.summary["tokens"]
+    losses = {m["step"]: m["loss"] for m in _metrics(tmp_path / "two") if "loss" in m}
+    assert losses == pytest.approx(single.losses, abs=1e-5)
+    a, b = _weights(single.model_dir), _weights(tmp_path / "two" / "model")
+    assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
