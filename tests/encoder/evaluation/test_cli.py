@@ -94,3 +94,29 @@ def test_biomedfr_prints_one_line_and_exits_2_on_bad_data(tmp_path, tiny_checkpo
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "test.jsonl:49: label 'psychiatrie' is not in the label set of train" in proc.stderr.replace("\n", "")
     assert "Traceback" not in proc.stderr
+
+
+def test_evaluate_takes_a_checkpoint_exported_by_the_pretraining(tasks_root, tmp_path, torch_one_thread):
+    """The pretraining's hand-off: ModernBertForMaskedLM + a tokenizer without [CLS], saved by export_model."""
+    from transformers import AutoTokenizer, ModernBertForMaskedLM
+
+    from encoder.evaluate import evaluate
+    from encoder.evaluation.config import load_eval_config
+    from encoder.model import export_model
+    from tests.curation.pack.corpus import bpe_tokenizer
+    from tests.encoder.evaluation.synthetic import corpus_texts
+    from tests.encoder.tiny import tiny_modernbert
+
+    tokenizer_dir = bpe_tokenizer(tmp_path / "bpe", corpus_texts(), vocab_size=512, mask=True)
+    trained = tiny_modernbert(tmp_path / "trained", tokenizer_dir)
+    exported = export_model(ModernBertForMaskedLM.from_pretrained(trained),
+                            AutoTokenizer.from_pretrained(str(tokenizer_dir)), tmp_path / "final")
+    config = load_eval_config(TINY, [f"data_root={tasks_root}", "seeds=[42]", "finetune.epochs=2",
+                                     "tasks={specialty: {kind: single_label, path: specialty}}"],
+                              models={"clm-detour": str(exported)}, out=tmp_path / "out")
+    summary = evaluate(config, progress=False)
+    model = summary["models"]["clm-detour"]
+    assert model["model_type"] == "modernbert" and "adds no special tokens" in model["warnings"][0]
+    assert len(model["tasks"]["specialty"]["seeds"]) == 1 and model["tasks"]["specialty"]["std"] is None
+    assert model["overall"]["mean"] == model["tasks"]["specialty"]["mean"] == model["tasks"]["specialty"]["seeds"][0]["score"]
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["models"]["clm-detour"]["path"] == str(exported)
