@@ -13,7 +13,6 @@ import os
 import shutil
 import weakref
 from collections.abc import Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,28 +169,19 @@ class HeldBytes:
 
 
 class TensorReader:
-    """Reads one tensor of one checkpoint at a time through ``safe_open`` (memory-mapped, nothing cached)."""
+    """Reads one tensor of one checkpoint at a time through ``safe_open``. Each read opens the file and
+    closes it again: a file kept open stays memory-mapped, and every page read through the map would count
+    in the process's resident memory until the end of the merge (~30 % of the peak RSS on bench/merge.py)."""
 
     def __init__(self, checkpoints: list[Checkpoint], meter: HeldBytes | None = None):
         self.checkpoints = checkpoints
         self.meter = meter or HeldBytes()
-        self._stack = ExitStack()
-        self._handles: dict[Path, object] = {}
-
-    def __enter__(self) -> TensorReader:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._handles.clear()
-        self._stack.close()
 
     def read(self, index: int, name: str) -> torch.Tensor:
-        """Tensor ``name`` of checkpoint ``index``, as stored."""
+        """Tensor ``name`` of checkpoint ``index``, as stored (a copy owned by the caller)."""
         file = self.checkpoints[index].tensors[name].file
-        handle = self._handles.get(file)
-        if handle is None:
-            handle = self._handles[file] = self._stack.enter_context(safe_open(str(file), framework="pt"))
-        return self.meter.track(handle.get_tensor(name))
+        with safe_open(str(file), framework="pt") as handle:
+            return self.meter.track(handle.get_tensor(name))
 
 
 def shard_names(count: int) -> list[str]:

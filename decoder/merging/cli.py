@@ -28,7 +28,8 @@ def merge_command(
     console = Console()
     overrides = list(set_) + ([f"out={out}"] if out else [])
     merge_config = load_merge_config(config, overrides)
-    console.print(f"[bold]biomedfr decoder merge[/] {config} ({merge_config.method}) -> {merge_config.out}")
+    console.print(f"[bold]biomedfr decoder merge[/] {config} ({merge_config.method}) -> {merge_config.out}",
+                  soft_wrap=True)
     result = merge(merge_config, progress=progress)
     summary = json.loads((result / SUMMARY).read_text(encoding="utf-8"))
     table = Table(title=f"Merge: {summary['method']}, {summary['tensors']} tensors, {summary['numel']:,} parameters")

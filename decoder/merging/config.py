@@ -21,8 +21,8 @@ A model's own ``parameters`` win over the global ones. Paths are relative to the
 from __future__ import annotations
 
 import re
-from math import inf, isfinite
 from dataclasses import dataclass
+from math import inf, isfinite
 from pathlib import Path
 from typing import Literal, Union
 
@@ -31,8 +31,8 @@ from pydantic import Field, field_validator
 from curation.config import StrictModel, load_model, validate
 from curation.errors import ConfigError
 
-__all__ = ["ConditionalValue", "InputModel", "MergeConfig", "MergeInput", "MethodSpec", "MergeParameters", "ModelParameters",
-           "METHODS", "check_config", "load_merge_config", "parse_size", "setting_values"]
+__all__ = ["METHODS", "ConditionalValue", "InputModel", "MergeConfig", "MergeInput", "MergeParameters", "MethodSpec",
+           "ModelParameters", "check_config", "config_from_dict", "load_merge_config", "parse_size", "setting_values"]
 
 
 class ConditionalValue(StrictModel):

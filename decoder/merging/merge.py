@@ -71,7 +71,8 @@ def merge(config: MergeConfig, progress: bool = True) -> Path:
     writer = ShardWriter(partial, [(n, _numel(base.tensors[n].shape) * out_dtypes[n].itemsize) for n in names],
                          config.shard_size)
     meter = HeldBytes()
-    with TensorReader(checkpoints, meter) as reader, _progress(progress) as bar:
+    reader = TensorReader(checkpoints, meter)
+    with _progress(progress) as bar:
         task = bar.add_task(f"merge ({config.method})", total=len(names))
         for name in names:
             stored = [reader.read(k, name) for k in range(len(checkpoints))]
@@ -115,7 +116,8 @@ def merge(config: MergeConfig, progress: bool = True) -> Path:
 def merge_tensor(config: MergeConfig, inputs: list[MergeInput], name: str, stored: list[torch.Tensor],
                  p: TensorParameters) -> torch.Tensor:
     """Merge one tensor name: ``stored`` holds the tensors of ``inputs`` (``config.inputs()``: the base
-    first when there is one), ``p`` their resolved parameters. Computation is float32; non-float tensors come from the first input."""
+    first when there is one), ``p`` their resolved parameters. Computation is float32; non-float tensors
+    come from the first input."""
     if not stored[0].is_floating_point():
         return stored[0].clone()
     x = [t.to(torch.float32) for t in stored]

@@ -67,16 +67,15 @@ def slerp(t: float, v0: Tensor, v1: Tensor, dot_threshold: float = 0.9995, epsil
 def task_arithmetic(base: Tensor, tensors: Sequence[Tensor], weights: Sequence[float], lambda_: float = 1.0,
                     normalize: bool = False) -> Tensor:
     """``base + lambda * sum(w_i * (x_i - base))``; the sum divided by ``sum(w_i)`` when ``normalize``."""
-    deltas = torch.stack([x - base for x in tensors])
-    return _combine(base, deltas, weights, lambda_, normalize, consensus=None)
+    return _combine(base, [x - base for x in tensors], weights, lambda_, normalize, consensus=None)
 
 
 def ties(base: Tensor, tensors: Sequence[Tensor], weights: Sequence[float], densities: Sequence[float],
          lambda_: float = 1.0, normalize: bool = True, rescale: bool = False, rescale_norm: RescaleNorm = "l1",
          consensus: Consensus = "sum") -> Tensor:
     """TIES-merging (trim, elect sign, disjoint merge) of the deltas ``x_i - base``."""
-    deltas = torch.stack([trim_magnitude(x - base, d, rescale_norm if rescale else None)
-                          for x, d in zip(tensors, densities, strict=True)])
+    deltas = [trim_magnitude(x - base, d, rescale_norm if rescale else None)
+              for x, d in zip(tensors, densities, strict=True)]
     return _combine(base, deltas, weights, lambda_, normalize, consensus=consensus)
 
 
@@ -84,8 +83,8 @@ def dare_linear(base: Tensor, tensors: Sequence[Tensor], weights: Sequence[float
                 generators: Sequence[torch.Generator], lambda_: float = 1.0, normalize: bool = False,
                 rescale: bool = True, rescale_norm: RescaleNorm = "density") -> Tensor:
     """DARE: random drop (and rescale) of each delta, then task arithmetic."""
-    deltas = torch.stack([drop_random(x - base, d, g, rescale_norm if rescale else None)
-                          for x, d, g in zip(tensors, densities, generators, strict=True)])
+    deltas = [drop_random(x - base, d, g, rescale_norm if rescale else None)
+              for x, d, g in zip(tensors, densities, generators, strict=True)]
     return _combine(base, deltas, weights, lambda_, normalize, consensus=None)
 
 
@@ -93,8 +92,8 @@ def dare_ties(base: Tensor, tensors: Sequence[Tensor], weights: Sequence[float],
               generators: Sequence[torch.Generator], lambda_: float = 1.0, normalize: bool = False,
               rescale: bool = True, rescale_norm: RescaleNorm = "density", consensus: Consensus = "sum") -> Tensor:
     """DARE's random drop (and rescale) of each delta, then TIES' sign election and disjoint merge."""
-    deltas = torch.stack([drop_random(x - base, d, g, rescale_norm if rescale else None)
-                          for x, d, g in zip(tensors, densities, generators, strict=True)])
+    deltas = [drop_random(x - base, d, g, rescale_norm if rescale else None)
+              for x, d, g in zip(tensors, densities, generators, strict=True)]
     return _combine(base, deltas, weights, lambda_, normalize, consensus=consensus)
 
 
@@ -102,14 +101,24 @@ def dare_ties(base: Tensor, tensors: Sequence[Tensor], weights: Sequence[float],
 
 
 def trim_magnitude(delta: Tensor, density: float, rescale_norm: RescaleNorm | None = None) -> Tensor:
-    """Keep the ``max(1, int(density * numel))`` largest-magnitude elements (ties: the first in order)."""
+    """Keep the ``max(1, int(density * numel))`` largest-magnitude elements; among magnitudes tied at the
+    boundary, the first ones in memory order (what a stable descending argsort would keep).
+
+    The k-th largest magnitude comes from ``torch.kthvalue`` (linear time) rather than a full sort, several
+    times faster on embedding matrices. mergekit sorts with an unstable argsort, so where magnitudes tie
+    exactly at the boundary it may keep other elements of the tie (``bench/merge.py`` counts them)."""
     if density >= 1:
         return delta
-    k = max(1, int(density * delta.numel()))
-    order = torch.argsort(delta.abs().reshape(-1), descending=True, stable=True)
-    mask = torch.zeros(delta.numel(), dtype=delta.dtype)
-    mask[order[:k]] = 1
-    return _rescaled(delta, mask.reshape(delta.shape), density, rescale_norm)
+    flat = delta.abs().reshape(-1)
+    k = max(1, int(density * flat.numel()))
+    threshold = torch.kthvalue(flat, flat.numel() - k + 1).values
+    keep = flat >= threshold
+    extra = int(keep.sum()) - k
+    if extra > 0:  # magnitudes tied at the threshold: keep the first of them
+        tied = torch.nonzero(flat == threshold).reshape(-1)
+        keep[tied[tied.numel() - extra:]] = False
+    del flat  # before the masked copy: one tensor-sized buffer less at the peak
+    return _rescaled(delta, keep.reshape(delta.shape), density, rescale_norm)
 
 
 def drop_random(delta: Tensor, density: float, generator: torch.Generator,
@@ -117,48 +126,57 @@ def drop_random(delta: Tensor, density: float, generator: torch.Generator,
     """Keep each element with probability ``density`` (a Bernoulli draw from ``generator``), rescaled."""
     if density >= 1:
         return delta
-    mask = torch.bernoulli(torch.full_like(delta, density), generator=generator)
-    return _rescaled(delta, mask, density, rescale_norm)
+    keep = torch.bernoulli(torch.full_like(delta, density), generator=generator).bool()
+    return _rescaled(delta, keep, density, rescale_norm)
 
 
-def _rescaled(delta: Tensor, mask: Tensor, density: float, rescale_norm: RescaleNorm | None) -> Tensor:
-    masked = delta * mask
+def _rescaled(delta: Tensor, keep: Tensor, density: float, rescale_norm: RescaleNorm | None) -> Tensor:
+    masked = torch.where(keep, delta, 0.0)
     if rescale_norm is None:
         return masked
     if rescale_norm == "density":
-        return masked / density
+        return masked.div_(density)
     before, after = delta.abs().sum(), masked.abs().sum()
     if before < 1e-7 or after < 1e-7:  # mergekit's guard: nothing left to rescale
         return masked
-    return masked * (before / after)
+    return masked.mul_(before / after)
 
 
-def elect_signs(deltas: Tensor, consensus: Consensus = "sum") -> Tensor:
-    """Mask of the (weighted) deltas whose sign is the elected one: the sign of their sum (``sum``) or of
-    the count of signs (``count``); ties elect +. Zero deltas never agree."""
-    signs = deltas.sign()
-    total = deltas.sum(dim=0) if consensus == "sum" else signs.sum(dim=0)
-    elected = torch.where(total >= 0, 1.0, -1.0)
-    return signs == elected
+def elect_signs(deltas: Sequence[Tensor], consensus: Consensus = "sum") -> list[Tensor]:
+    """For each (weighted) delta, where its sign is the elected one: the sign of the deltas' sum (``sum``)
+    or of the count of signs (``count``); a zero total elects +. Zero deltas never agree."""
+    total = _sum(deltas) if consensus == "sum" else _sum([d.sign() for d in deltas])
+    positive = total >= 0
+    return [torch.where(positive, d > 0, d < 0) for d in deltas]
 
 
-def _combine(base: Tensor, deltas: Tensor, weights: Sequence[float], lambda_: float, normalize: bool,
+def _sum(tensors: Sequence[Tensor]) -> Tensor:
+    total = tensors[0].clone()
+    for tensor in tensors[1:]:
+        total += tensor
+    return total
+
+
+def _combine(base: Tensor, deltas: list[Tensor], weights: Sequence[float], lambda_: float, normalize: bool,
              consensus: Consensus | None) -> Tensor:
     """``base + lambda * mixed``: weighted deltas summed (over the elected sign with ``consensus``), and
-    divided by the sum of the weights counted when ``normalize`` (a zero sum divides by 1)."""
-    w = torch.tensor([float(x) for x in weights], dtype=deltas.dtype).reshape(-1, *([1] * base.dim()))
-    weighted = deltas * w
-    if consensus is not None:
-        mask = elect_signs(weighted, consensus).to(deltas.dtype)
-        mixed = (weighted * mask).sum(dim=0)
-        divisor = (w * mask).sum(dim=0)
-        divisor[divisor == 0] = 1
+    divided by the sum of the weights counted when ``normalize`` (a zero sum divides by 1). One model's
+    tensors at a time: no stacked copy of all the deltas."""
+    weighted = [d if float(w) == 1 else d * float(w) for d, w in zip(deltas, weights, strict=True)]
+    if consensus is None:
+        mixed = _sum(weighted)
+        divisor = float(sum(float(w) for w in weights))
+        if normalize:
+            mixed /= divisor if abs(divisor) >= 1e-8 else 1.0
     else:
-        mixed = weighted.sum(dim=0)
-        divisor = w.sum(dim=0).expand_as(mixed).clone()
-        divisor[divisor.abs() < 1e-8] = 1
-    if normalize:
-        mixed = mixed / divisor
+        mixed = divisor = None
+        for delta, weight, agree in zip(weighted, weights, elect_signs(weighted, consensus), strict=True):
+            kept, counted = torch.where(agree, delta, 0.0), agree * float(weight)
+            mixed = kept if mixed is None else mixed.add_(kept)
+            divisor = counted if divisor is None else divisor.add_(counted)
+        if normalize:
+            divisor[divisor == 0] = 1
+            mixed /= divisor
     if lambda_ != 1:
-        mixed = mixed * lambda_
+        mixed *= lambda_
     return base + mixed

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from decoder.merging.config import ConditionalValue, MergeConfig, METHODS, ModelParameters, Setting
+from decoder.merging.config import METHODS, ConditionalValue, MergeConfig, ModelParameters, Setting
 
 __all__ = ["TensorParameters", "layer_count", "layer_position", "resolve", "tensor_parameters"]
 

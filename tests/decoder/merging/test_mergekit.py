@@ -2,7 +2,8 @@
 
 All the mergekit merges run in ONE ``mergekit-multi`` call: its command line for a multi-document YAML,
 which calls the same ``run_merge`` as ``mergekit-yaml`` for each document (one ``mergekit-yaml`` run per
-merge would pay 9-19 s of start-up each on this machine; ``bench/merge.py`` runs ``mergekit-yaml``). Every tensor is compared with ``torch.allclose`` (float32, atol 1e-6).
+merge would pay 9-19 s of start-up each on this machine; ``bench/merge.py`` runs ``mergekit-yaml``).
+Every tensor is compared with ``torch.allclose`` (float32, atol 1e-6).
 DARE's random drop cannot be reproduced draw for draw (mergekit draws from torch's global generator in
 its task order; we draw from one generator per tensor and model): it is compared exactly at density 1,
 and at density 0.5 on what must hold for any draw (kept values, dropped values, kept share, L1 norms).

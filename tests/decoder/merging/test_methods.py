@@ -104,10 +104,13 @@ def test_trim_keeps_at_least_one_and_rescales_l1():
 
 def test_sign_election_sum_and_count():
     deltas = t([[5.0], [-1.0], [-1.0]])
-    assert methods.elect_signs(deltas, "sum").reshape(-1).tolist() == [True, False, False]
-    assert methods.elect_signs(deltas, "count").reshape(-1).tolist() == [False, True, True]
+    assert torch.stack(methods.elect_signs(deltas, "sum")).reshape(-1).tolist() == [True, False, False]
+    assert torch.stack(methods.elect_signs(deltas, "count")).reshape(-1).tolist() == [False, True, True]
     # zeros never agree; a zero total elects +
-    assert methods.elect_signs(t([[0.0], [0.0]]), "sum").reshape(-1).tolist() == [False, False]
+    assert torch.stack(methods.elect_signs(t([[0.0], [0.0]]), "sum")).reshape(-1).tolist() == [False, False]
+    # totals [0, -2] elect [+, -]: the first delta agrees where it is positive, the second where negative
+    first, second = methods.elect_signs([t([[1.0, 0.0]]), t([[-1.0, -2.0]])])
+    assert first.tolist() == [[True, False]] and second.tolist() == [[False, True]]
 
 
 def test_dare_drops_with_the_generator_and_rescales_by_one_over_density():
@@ -153,3 +156,15 @@ def test_dare_ties_draws_then_elects():
     expected = BASE + (kept * agree).sum(0)
     gens = [torch.Generator().manual_seed(0), torch.Generator().manual_seed(1)]
     assert torch.allclose(methods.dare_ties(BASE, [x1, x2], [1.0, 1.0], [0.5, 0.5], gens), expected)
+
+
+def test_trim_keeps_what_a_stable_descending_sort_keeps_even_with_ties():
+    values = torch.randint(-6, 7, (40, 25), generator=torch.Generator().manual_seed(3)).float()  # many ties
+    for density in (0.05, 0.3, 0.5, 0.77, 0.99):
+        k = max(1, int(density * values.numel()))
+        order = torch.argsort(values.abs().reshape(-1), descending=True, stable=True)[:k]
+        expected = torch.zeros(values.numel())
+        expected[order] = values.reshape(-1)[order]
+        trimmed = methods.trim_magnitude(values, density)
+        assert torch.equal(trimmed, expected.reshape(values.shape)), density
+        assert int((trimmed != 0).sum()) <= k
