@@ -32,6 +32,16 @@ def test_finetuning_learns_the_tiny_task(tiny, tasks_root, tmp_path, torch_one_t
     assert result["history"][-1]["train_loss"] < result["history"][0]["train_loss"]
     assert result["energy"]["tokens"] > encoded.splits["train"].tokens and result["energy"]["wall_seconds"] > 0
     assert not (tmp_path / "ckpt").exists()  # the Trainer's checkpoints are removed
+    # the reported test score is that of the kept model's predictions, example by example in file order
+    # (transformers 5.20 would reorder evaluation batches by length like the training ones: see finetune.py)
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        predicted = [int(model(input_ids=torch.tensor([item["input_ids"]])).logits.argmax(-1))
+                     for item in encoded.splits["test"].items]
+    assert len({len(item["input_ids"]) for item in encoded.splits["test"].items}) > 3  # lengths differ
+    assert score_split(encoded, "test", predicted) == pytest.approx(result["test"])
 
 
 def _snapshots():
