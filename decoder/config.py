@@ -229,6 +229,9 @@ class TrainConfig(StrictModel):
     """Show a rich progress bar (main process only)."""
     energy: EnergyConfig = EnergyConfig()
     """Energy and carbon estimate of the run (MedMistral Table 8; encoder recipe's defaults)."""
+    usd_per_device_hour: float | None = Field(None, ge=0)
+    """Price of one device-hour (e.g. a cloud GPU's hourly rate) for the cost line of the summary
+    (MedMistral Table 8 reports USD); None: no cost."""
 
     @field_validator("max_duration")
     @classmethod

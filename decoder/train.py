@@ -422,6 +422,7 @@ def _summary(run: _Run, result: TrainResult, meter: EnergyMeter, finished: bool)
         "tokens": tokens, "tokens_per_second": energy.tokens_per_second,
         "this_invocation": {"steps": len(result.losses), "tokens": meter.tokens, "wall_seconds": meter.elapsed},
         "energy": energy.to_json(),
+        "cost_usd": None if config.usd_per_device_hour is None else energy.device_hours * config.usd_per_device_hour,
         "fingerprint": run.fingerprint,
         "config": config.model_dump(mode="json"),
     }
@@ -448,6 +449,9 @@ def summary_tables(summary: dict[str, Any]) -> list:
     if summary["data"].get("by_provenance"):
         counts = sorted(summary["data"]["by_provenance"].items())
         rows.insert(4, ("by provenance", ", ".join(f"{k} {v:,}" for k, v in counts)))
+    if summary.get("cost_usd") is not None:
+        rate = summary["config"]["usd_per_device_hour"]
+        rows.append(("cost", f"{summary['cost_usd']:,.2f} USD ({rate:g} USD per device-hour)"))
     for name, value in rows:
         table.add_row(name, value)
     return [table, energy_table(EnergyReport(**summary["energy"]), title="Energy")]

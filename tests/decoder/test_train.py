@@ -77,6 +77,7 @@ def test_cpt_trains_saves_and_reports(cpt_run, tiny_causal_lm, sample_pack):
     assert energy["tdp_watts"] == 15.0 and energy["devices"] == 1 and energy["device_type"] == "cpu"
     assert math.isclose(energy["energy_kwh"], energy["device_hours"] * 15.0 / 1000 * 1.2)
     assert summary["tokens_per_second"] > 0 and energy["wall_seconds"] > 0
+    assert summary["cost_usd"] == pytest.approx(energy["device_hours"] * 2.5)  # tiny-cpt.yaml: 2.5 USD/device-hour
     # losses: every step logged; the validation loss went down; cosine from 1e-3 without warmup
     train_lines = [m for m in _metrics(result.out_dir) if "loss" in m]
     assert [m["step"] for m in train_lines] == [1, 2, 3, 4, 5, 6]
@@ -112,6 +113,9 @@ def test_cpt_resume_gives_the_uninterrupted_run(cpt_run, tiny_causal_lm, sample_
     assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
     assert second.summary["tokens"] == full.summary["tokens"]  # counted over both invocations
     assert [m["step"] for m in _metrics(out) if "loss" in m] == [1, 2, 3, 4, 5, 6]
+    again = train(cpt_config(tiny_causal_lm, sample_pack, out))  # a finished run: nothing to train
+    assert again.losses == {} and again.step == 6 and again.summary["finished"]
+    assert again.summary["resumed_from"].endswith("step-0000006") and again.summary["tokens"] == full.summary["tokens"]
 
 
 def test_resume_refuses_another_trajectory(cpt_run, tiny_causal_lm, sample_pack):
@@ -224,6 +228,18 @@ def test_pad_is_an_existing_token(tiny_causal_lm):
     tokenizer.pad_token, tokenizer.eos_token = None, None
     with pytest.raises(ConfigError, match="neither a pad nor an EOS token"):
         pad_token_id(tokenizer)
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "curation", "decoder", "cpt", str(ROOT / "tiny-cpt.yaml"),
+                           "--set", "data.path=x"], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().replace("\n", " ").startswith("error: ") and "model.path is empty" in proc.stderr
 
 
 def test_config_errors_say_what_and_where(tmp_path):
