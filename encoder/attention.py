@@ -16,9 +16,9 @@ would run bidirectionally), and a single 4D mask given for every layer drops the
 The mask functions are transformers' own (``masking_utils``); they are materialised for the attention
 implementation in use: a boolean 4D mask for ``sdpa``, an additive float mask for ``eager``, a
 ``BlockMask`` for ``flex_attention``. ``flash_attention_2`` (optional, GPU with flash-attn installed)
-takes no mask: the attention modules' ``is_causal`` flag is set for the causal phase and document
-boundaries come from ``position_ids`` (varlen kernels) — see ``set_causal``. Padding (the tail of a
-split's last sequence) is a document of its own, so no row of a mask is empty.
+takes no mask: the batch is flattened and the varlen kernel gets the document boundaries as
+``cu_seq_lens`` and ``is_causal`` as a forward argument (``flash_kwargs``; HF's packed-sequence path).
+Padding (the tail of a split's last sequence) is a document of its own, so no row of a mask is empty.
 """
 
 from __future__ import annotations
@@ -93,9 +93,11 @@ def attention_masks(objective: Objective, doc_ids, sliding_window: int, implemen
     return out
 
 
-def set_causal(model: Any, causal: bool) -> None:
-    """Set ``is_causal`` on every attention module (what flash-attention kernels read; the mask-based
-    implementations ignore it because the masks above are always given)."""
-    for module in model.modules():
-        if hasattr(module, "is_causal") and hasattr(module, "Wqkv"):
-            module.is_causal = causal
+def flash_kwargs(objective: Objective, flat_cu_seqlens, device: Any = None) -> dict[str, Any]:
+    """The varlen arguments of HF's flash-attention path for a batch flattened to ``[1, B * L]``."""
+    import torch
+
+    cu = torch.as_tensor(flat_cu_seqlens, dtype=torch.int32, device=device)
+    longest = int(torch.diff(cu).max()) if cu.numel() > 1 else 0
+    return {"cu_seq_lens_q": cu, "cu_seq_lens_k": cu, "max_length_q": longest, "max_length_k": longest,
+            "is_causal": objective == "clm"}

@@ -73,7 +73,7 @@ def model_inputs(batch: PackedBatch, objective: str, tokenizer: Any, sliding_win
     """Tensors of one micro-batch for ``objective`` (``clm`` or ``mlm``) on ``device``."""
     import torch
 
-    from encoder.attention import attention_masks, document_ids
+    from encoder.attention import attention_masks, document_ids, flash_kwargs
     from encoder.objectives import clm_labels, mlm_inputs
 
     input_ids = torch.as_tensor(batch.input_ids, dtype=torch.long)
@@ -84,10 +84,12 @@ def model_inputs(batch: PackedBatch, objective: str, tokenizer: Any, sliding_win
         labels = clm_labels(input_ids, doc_ids, padding)
     else:
         input_ids, labels = mlm_inputs(input_ids, padding, tokenizer, mlm_probability, seed or [0])
-    doc_ids = doc_ids.to(device)
-    masks = attention_masks(objective, doc_ids, sliding_window, implementation, dtype=mask_dtype)
+    count, real = int((labels != -100).sum()), int(padding.sum())
+    if implementation == "flash_attention_2":  # flattened batch, boundaries as cu_seq_lens (no mask)
+        kwargs = {"input_ids": input_ids.reshape(1, -1).to(device), "position_ids": position_ids.reshape(1, -1).to(device),
+                  "labels": labels.reshape(1, -1).to(device), **flash_kwargs(objective, batch.flat_cu_seqlens(), device)}
+        return ModelInputs(kwargs, count, real)
+    masks = attention_masks(objective, doc_ids.to(device), sliding_window, implementation, dtype=mask_dtype)
     kwargs = {"input_ids": input_ids.to(device), "position_ids": position_ids.to(device),
-              "labels": labels.to(device)}
-    if masks is not None:
-        kwargs["attention_mask"] = masks
-    return ModelInputs(kwargs, int((labels != -100).sum()), int(padding.sum()))
+              "labels": labels.to(device), "attention_mask": masks}
+    return ModelInputs(kwargs, count, real)

@@ -50,12 +50,8 @@ def load_model(config: ModelConfig, device_type: str = "cpu"):
 
 
 def export_model(model: Any, tokenizer: Any, out: str | Path) -> Path:
-    """Save the final model as an HF checkpoint ready for fine-tuning: ``classifier_pooling="cls"``,
-    attention back to bidirectional."""
-    from encoder.attention import set_causal
-
+    """Save the final model as an HF checkpoint ready for fine-tuning: ``classifier_pooling="cls"``."""
     out = Path(out)
-    set_causal(model, False)
     model.config.classifier_pooling = "cls"
     model.save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)

@@ -226,9 +226,6 @@ def _run_phase(run: _Run, state: TrainState, phase_index: int, bars) -> None:
     peak = phase.lr if phase.lr is not None else config.optimizer.lr
     for group in run.optimizer.param_groups:
         group["peak_lr"] = peak
-    from encoder.attention import set_causal
-
-    set_causal(acc.unwrap_model(run.model), phase.objective == "clm")
     task = bars.add_task(f"{phase.name} ({phase.objective})", total=schedule.total_steps,
                          completed=state.phase_step, loss="-")
     while state.phase == phase_index and state.phase_step < schedule.total_steps:

@@ -160,3 +160,21 @@ def test_document_ids_give_padding_a_piece_of_its_own(torch_one_thread):
     torch = torch_one_thread
     doc = document_ids([torch.tensor([0, 2, 5]), torch.tensor([0, 6])], 6)
     assert doc.tolist() == [[0, 0, 1, 1, 1, 2], [0, 0, 0, 0, 0, 0]]
+
+
+def test_the_flash_attention_path_gets_flattened_boundaries(torch_one_thread):
+    """flash-attn is not installable here: what it would receive is checked, not the kernel."""
+    import numpy as np
+
+    from curation.pack.reader import PackedBatch
+    from encoder.data import model_inputs
+
+    batch = PackedBatch(np.arange(12, dtype=np.int64).reshape(2, 6) + 5,
+                        [np.array([0, 2, 6], np.int32), np.array([0, 4], np.int32)], np.array([6, 4]), np.arange(2))
+    item = model_inputs(batch, "clm", None, WINDOW, "flash_attention_2", "cpu")
+    kwargs = item.kwargs
+    assert "attention_mask" not in kwargs and kwargs["is_causal"] is True
+    assert kwargs["input_ids"].shape == (1, 12) and kwargs["labels"].shape == (1, 12)
+    assert kwargs["cu_seq_lens_q"].tolist() == [0, 2, 6, 10, 12] and kwargs["max_length_q"] == 4
+    assert kwargs["position_ids"].tolist() == [[0, 1, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1]]
+    assert kwargs["labels"].tolist() == [[6, -100, 8, 9, 10, -100, 12, 13, 14, -100, -100, -100]]
