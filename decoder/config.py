@@ -217,8 +217,9 @@ class TrainConfig(StrictModel):
     resume: bool = True
     """Resume from the newest checkpoint in ``<save_folder>/checkpoints`` when there is one."""
     stop_after: str | None = None
-    """Stop after this many optimizer steps (ba or tok) with a checkpoint, the schedule still spanning
-    ``max_duration`` (a job with a time limit; the next run resumes). None: run to the end."""
+    """Run at most this many optimizer steps (ba or tok) per invocation, then checkpoint and stop, the
+    schedule still spanning ``max_duration`` (jobs with a time limit: the same command resumes for the
+    next slice). None: run to the end."""
     eval_interval: str = "500ba"
     """Validation loss every N optimizer steps (ba or tok), and at the end."""
     eval_subset_num_batches: int = Field(8, ge=1)

@@ -59,14 +59,18 @@ class Plan:
     """Optimizer steps of ``max_duration``."""
     warmup_steps: int
     """Warmup steps of the schedule."""
-    stop_step: int
-    """Step this invocation stops at (``stop_after``, else ``total_steps``)."""
+    stop_after: int | None
+    """Steps this invocation runs at most (``stop_after``), or None: to the end."""
     save_every: int
     """Checkpoint interval in steps."""
     eval_every: int
     """Validation interval in steps."""
     log_every: int
     """Logging interval in steps."""
+
+    def stop_step(self, start: int) -> int:
+        """The step an invocation starting at ``start`` stops at."""
+        return self.total_steps if self.stop_after is None else min(self.total_steps, start + self.stop_after)
 
     @classmethod
     def of(cls, config: TrainConfig, data: TrainData, devices: int) -> Plan:
@@ -80,8 +84,8 @@ class Plan:
         total = steps(config.max_duration, "max_duration")
         warmup = 0 if parse_duration(config.scheduler.t_warmup, "t_warmup").value == 0 else \
             steps(config.scheduler.t_warmup, "scheduler.t_warmup")
-        stop = total if config.stop_after is None else min(total, steps(config.stop_after, "stop_after"))
-        return cls(rows=len(data), global_batch=g, total_steps=total, warmup_steps=min(warmup, total), stop_step=stop,
+        stop = None if config.stop_after is None else steps(config.stop_after, "stop_after")
+        return cls(rows=len(data), global_batch=g, total_steps=total, warmup_steps=min(warmup, total), stop_after=stop,
                    save_every=steps(config.save_interval, "save_interval"),
                    eval_every=steps(config.eval_interval, "eval_interval"),
                    log_every=steps(config.log_interval, "log_interval"))
@@ -348,6 +352,7 @@ def train(config: TrainConfig) -> TrainResult:
     run = _Run(config)
     acc, plan, main = run.accelerator, run.plan, run.accelerator.is_main_process
     run.resume()
+    stop = plan.stop_step(run.step)
     meter = EnergyMeter(config.energy, devices=run.devices, device_type=acc.device.type).start()
     result = TrainResult(out_dir=run.out, model_dir=None, step=run.step)
     metrics = _metrics(run.out / "metrics.jsonl", run.step) if main else None
@@ -356,13 +361,13 @@ def train(config: TrainConfig) -> TrainResult:
     run.model.train()
     with _progress(config.progress and main) as progress:
         bar = progress.add_task(f"{config.task} {config.name}", total=plan.total_steps, completed=run.step, status="")
-        while run.step < plan.stop_step:
+        while run.step < stop:
             loss, tokens, norm = run.train_step()
             meter.add_tokens(tokens)
             result.losses[run.step] = loss
             window.append(loss)
             window_tokens += tokens
-            if run.step % plan.log_every == 0 or run.step == plan.stop_step:
+            if run.step % plan.log_every == 0 or run.step == stop:
                 elapsed = time.perf_counter() - window_start
                 record = {"step": run.step, "loss": sum(window) / len(window), "lr": run.scheduler.get_last_lr()[0],
                           "grad_norm": norm, "tokens": run.tokens,
@@ -381,7 +386,7 @@ def train(config: TrainConfig) -> TrainResult:
                     if metrics:
                         metrics.write(json.dumps({"step": run.step, "eval_loss": eval_loss}) + "\n")
                         metrics.flush()
-            if run.step % plan.save_every == 0 or run.step == plan.stop_step:
+            if run.step % plan.save_every == 0 or run.step == stop:
                 meter.pause()
                 run.save_checkpoint(run.prior_seconds + meter.elapsed)
                 meter.start()
@@ -389,7 +394,7 @@ def train(config: TrainConfig) -> TrainResult:
     if metrics:
         metrics.close()
     meter.pause()
-    if run.step == plan.stop_step and run.step > 0:  # also when resuming a finished run: the checkpoint exists
+    if run.step == stop and run.step > 0:  # also when resuming a finished run: the checkpoint exists
         run.save_checkpoint(run.prior_seconds + meter.elapsed)
     finished = run.step >= plan.total_steps
     if finished:

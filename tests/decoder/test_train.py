@@ -23,7 +23,8 @@ def cpt_config(model: Path, pack: Path, out: Path, *extra: str):
 
 def sft_config(model: Path, data: Path, out: Path, *extra: str):
     return load_train_config(ROOT / "tiny-sft.yaml", [f"model.path={model}", f"data.files=[{data}]",
-                                                       f"save_folder={out}", *extra], task="sft")
+                                                       f"data.eval_files=[{data}]", f"save_folder={out}", *extra],
+                             task="sft")
 
 
 def _weights(folder: Path) -> dict:
@@ -104,7 +105,7 @@ def test_cpt_resume_gives_the_uninterrupted_run(cpt_run, tiny_causal_lm, sample_
     first = train(cpt_config(tiny_causal_lm, sample_pack, out, "stop_after=4ba"))
     assert first.model_dir is None and first.step == 4 and not (out / "model").exists()
     assert sorted(first.losses) == [1, 2, 3, 4]
-    second = train(cpt_config(tiny_causal_lm, sample_pack, out))
+    second = train(cpt_config(tiny_causal_lm, sample_pack, out, "stop_after=4ba"))  # the same command again
     assert second.summary["resumed_from"].endswith("step-0000004") and sorted(second.losses) == [5, 6]
     for step in range(1, 7):
         assert (first.losses | second.losses)[step] == pytest.approx(full.losses[step], abs=1e-6)
@@ -169,6 +170,7 @@ def test_sft_dora_merged_gives_the_unmerged_outputs(sft_run, tiny_causal_lm, tor
     assert summary["data"]["by_provenance"] == {"native": 24, "translated": 12, "synthetic": 12}
     assert 0 < summary["trainable_parameters"] < summary["parameters"] / 2
     assert summary["data"]["answer_tokens"] < summary["data"]["tokens"] / 2  # the loss is on answers only
+    assert sorted(result.eval_losses) == [6] and summary["eval_data"]["rows"] == 48
 
 
 def test_sft_resume_restores_dropout_and_adapter_state(sft_run, tiny_causal_lm, sft_data, tmp_path):
