@@ -117,16 +117,22 @@ def test_a_checkpoint_of_another_configuration_is_not_resumed(detour, tmp_path):
         train(changed, progress=False)
 
 
-def test_sample_corpus_to_curate_export_pack_and_the_tiny_mlm_control_from_the_command_line(
-        tiny_encoder, sample_pack, tmp_path):
-    out = tmp_path / "control"
+@pytest.fixture(scope="module")
+def control(tiny_encoder, sample_pack, tmp_path_factory):
+    """The tiny MLM control arm trained from the command line on the sample pack."""
+    out = tmp_path_factory.mktemp("control") / "run"
     proc = subprocess.run(
         [sys.executable, "-m", "curation", "encoder", "train", str(RECIPES / "tiny-mlm-control.yaml"),
          "--set", f"model.path={tiny_encoder}", "--set", f"data.path={sample_pack}", "--out", str(out),
          "--no-progress"],
         capture_output=True, text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Final model" in proc.stdout and "mlm30" in proc.stdout and "kg CO2eq" in proc.stdout
+    return out, proc.stdout
+
+
+def test_sample_corpus_to_curate_export_pack_and_the_tiny_mlm_control_from_the_command_line(control):
+    out, stdout = control
+    assert "Final model" in stdout and "mlm30" in stdout and "kg CO2eq" in stdout
     summary = json.loads((out / "summary.json").read_text())
     assert [p["objective"] for p in summary["phases"]] == ["mlm", "mlm"]
     assert summary["phases"][-1]["last_loss"] < summary["phases"][0]["first_loss"]
@@ -134,6 +140,24 @@ def test_sample_corpus_to_curate_export_pack_and_the_tiny_mlm_control_from_the_c
     bad = subprocess.run([sys.executable, "-m", "curation", "encoder", "train", str(RECIPES / "tiny-mlm-control.yaml")],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "model.path is empty — set it in the recipe or with --set model.path=" in bad.stderr
+
+
+def test_both_tiny_arms_are_evaluated_the_same_way_on_the_synthetic_tasks(detour, control, tmp_path):
+    from encoder.evaluate import evaluate
+    from encoder.evaluation.config import load_eval_config
+    from tests.encoder.evaluation.synthetic import write_tasks
+
+    tasks = write_tasks(tmp_path / "tasks")
+    config = load_eval_config(RECIPES / "eval-tiny.yaml", [f"data_root={tasks}", "seeds=[42]"],
+                              models={"clm-detour": str(detour[1].final_model), "mlm-control": str(control[0] / "final")},
+                              out=str(tmp_path / "eval"))
+    summary = evaluate(config, progress=False)
+    assert list(summary["models"]) == ["clm-detour", "mlm-control"]
+    for model in summary["models"].values():
+        assert set(model["tasks"]) == {"specialty", "symptoms", "entities"}
+        assert all(0 <= t["mean"] <= 1 and t["n"] == 1 for t in model["tasks"].values())
+        assert model["overall"]["mean"] == pytest.approx(sum(t["mean"] for t in model["tasks"].values()) / 3)
+    assert (tmp_path / "eval" / "results.png").is_file()
 
 
 def test_every_shipped_training_recipe_validates():
