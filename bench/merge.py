@@ -6,7 +6,10 @@ untied LM head; float32, one ``model.safetensors`` each, ~424 MB): a "base" (N(0
 weight 1, density 0.5, normalize) from the command line, each in a fresh process, so both wall times
 include the process start-up and the imports; output shards of ~200 MB on both sides (mergekit counts
 its ``--out-shard-size`` in parameters: 50 M float32 = 200 MB). Peak RSS is each child process's own
-(``os.wait4``). The outputs are compared tensor by tensor (``torch.allclose``, rtol 1e-5, atol 1e-6).
+(``os.wait4``; the models are written by another child, so the bench process stays small). The outputs
+are compared tensor by tensor (``torch.isclose``, rtol 1e-5, atol 1e-6): with TIES, elements whose delta
+magnitude ties exactly with the trimming threshold may be kept by one side and dropped by the other
+(mergekit's argsort is unstable; we keep the first of the tie), and are counted.
 
     .venv/bin/python bench/merge.py [--method ties] [--density 0.5] [--layers 8] [--hidden 768] [--vocab 32000]
 
@@ -74,8 +77,9 @@ def run(command: list[str]) -> dict:
     return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def compare(ours: Path, theirs: Path) -> tuple[bool, float]:
-    """Whether every tensor matches (allclose), and the largest absolute difference; one tensor at a time."""
+def compare(ours: Path, theirs: Path) -> tuple[bool, float, int]:
+    """Whether every tensor matches (allclose), the largest absolute difference and the number of elements
+    that differ beyond the tolerance; one tensor at a time."""
     import torch
     from safetensors import safe_open
 
@@ -88,14 +92,14 @@ def compare(ours: Path, theirs: Path) -> tuple[bool, float]:
 
     mine, other = index(ours), index(theirs)
     if set(mine) != set(other):
-        return False, float("inf")
-    same, worst = True, 0.0
+        return False, float("inf"), -1
+    worst, differing = 0.0, 0
     for name in mine:
         with safe_open(str(mine[name]), "pt") as a, safe_open(str(other[name]), "pt") as b:
             x, y = a.get_tensor(name), b.get_tensor(name)
         worst = max(worst, (x - y).abs().max().item())
-        same = same and torch.allclose(x, y, rtol=1e-5, atol=1e-6)
-    return same, worst
+        differing += int((~torch.isclose(x, y, rtol=1e-5, atol=1e-6)).sum())
+    return differing == 0, worst, differing
 
 
 def main() -> None:
@@ -108,11 +112,20 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=8)
     parser.add_argument("--intermediate", type=int, default=2048)
     parser.add_argument("--vocab", type=int, default=32_000)
+    parser.add_argument("--build-into", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.build_into:  # the child process that writes the models
+        print(build_models(Path(args.build_into), args.hidden, args.layers, args.intermediate, args.vocab)[2])
+        return
     with tempfile.TemporaryDirectory(prefix="bench-merge-") as tmp:
         tmp = Path(tmp)
-        base, tuned, numel = build_models(tmp, args.hidden, args.layers, args.intermediate, args.vocab)
+        # built in a child process: a parent grown by the model tensors would hand its resident size to the
+        # children it forks, and their peak RSS would count it
+        built = subprocess.run([sys.executable, __file__, "--build-into", str(tmp), "--hidden", str(args.hidden),
+                                "--layers", str(args.layers), "--intermediate", str(args.intermediate),
+                                "--vocab", str(args.vocab)], capture_output=True, text=True, check=True)
+        base, tuned, numel = tmp / "base", tmp / "tuned", int(built.stdout.split()[-1])
         model = {"model": str(tuned), "parameters": {}}
         if args.method in ("linear",):
             models = [{"model": str(base), "parameters": {"weight": 0.5}},
@@ -134,14 +147,15 @@ def main() -> None:
         ours = run([sys.executable, "-m", "curation", "decoder", "merge", str(tmp / "ours.yaml"), "--no-progress"])
         theirs = run([str(BIN / "mergekit-yaml"), str(tmp / "mergekit.yml"), str(tmp / "mergekit"), "--quiet",
                       "--out-shard-size", "50M", "--no-copy-tokenizer"])
-        same, worst = compare(tmp / "ours", tmp / "mergekit")
+        same, worst, differing = compare(tmp / "ours", tmp / "mergekit")
         summary = json.loads((tmp / "ours" / "merge.json").read_text())
 
     print(f"{args.method}: 2 models of {numel:,} float32 parameters ({numel * 4 / 1e6:.0f} MB each)")
     print(f"{'':28} {'wall s':>8} {'peak RSS MB':>12}")
     print(f"{'biomedfr decoder merge':28} {ours['wall']:8.2f} {ours['rss_mb']:12.0f}")
     print(f"{'mergekit-yaml 0.1.5':28} {theirs['wall']:8.2f} {theirs['rss_mb']:12.0f}")
-    print(f"same tensors: {same} (max abs diff {worst:.2e}); our merge loop alone: {summary['seconds']} s, "
+    print(f"same tensors: {same} ({differing} of {numel:,} elements differ, max abs diff {worst:.2e}); "
+          f"our merge loop alone: {summary['seconds']} s, "
           f"peak input bytes held {summary['memory']['peak_input_bytes'] / 1e6:.0f} MB "
           f"(all inputs {summary['memory']['all_inputs_bytes'] / 1e6:.0f} MB)")
     print(json.dumps({
@@ -155,6 +169,7 @@ def main() -> None:
         "mergekit_peak_rss_mb": round(theirs["rss_mb"]),
         "rss_ratio": round(theirs["rss_mb"] / ours["rss_mb"], 2),
         "same_tensors": same,
+        "differing_elements": differing,
         "max_abs_diff": worst,
         "ours_merge_loop_s": summary["seconds"],
         "ours_peak_input_mb": round(summary["memory"]["peak_input_bytes"] / 1e6),
