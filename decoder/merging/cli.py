@@ -26,8 +26,9 @@ def merge_command(
     from decoder.merging.merge import SUMMARY, merge
 
     console = Console()
-    overrides = list(set_) + ([f"out={out}"] if out else [])
-    merge_config = load_merge_config(config, overrides)
+    merge_config = load_merge_config(config, list(set_))
+    if out:  # not through --set: a folder name must not be read as YAML
+        merge_config = merge_config.model_copy(update={"out": out})
     console.print(f"[bold]biomedfr decoder merge[/] {config} ({merge_config.method}) -> {merge_config.out}",
                   soft_wrap=True)
     result = merge(merge_config, progress=progress)
