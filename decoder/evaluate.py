@@ -146,7 +146,8 @@ def evaluate(config: EvalConfig, judge_client=None, console=None) -> EvalResult:
                 if "judge" not in metrics[ds.name]:
                     continue
                 for name in config.models:
-                    outcome = judge_answers(client, judge_prompt, ds.items, answers[(name, ds.name)], f"{name}/{ds.name}")
+                    outcome = judge_answers(client, judge_prompt, ds.items, answers[(name, ds.name)],
+                                            f"{name}/{ds.name}")
                     per_item[(name, ds.name, "judge")] = outcome.scores
                     if outcome.failed:
                         judge_failed[f"{name}/{ds.name}"] = outcome.failed
@@ -159,7 +160,8 @@ def evaluate(config: EvalConfig, judge_client=None, console=None) -> EvalResult:
 
     boot = config.bootstrap
     pairs = config.pairs()
-    rows = compare(per_item, pairs, metrics, boot.resamples, boot.seed, boot.batch, boot.alpha, boot.bonferroni) if pairs else []
+    rows = (compare(per_item, pairs, metrics, boot.resamples, boot.seed, boot.batch, boot.alpha, boot.bonferroni)
+            if pairs else [])
     primary = {name: names[0] for name, names in metrics.items()}
     wtl = win_tie_loss(rows, primary)
     scores = {ds.name: {metric: {name: float(np.mean(per_item[(name, ds.name, metric)])) for name in config.models}
@@ -171,7 +173,8 @@ def evaluate(config: EvalConfig, judge_client=None, console=None) -> EvalResult:
         "config_hash": config.config_hash(),
         "baseline": config.baseline_name,
         "pairs": [{"model": m, "base": b} for m, b in pairs],
-        "datasets": {ds.name: {"kind": ds.kind, "path": str(ds.path), "items": len(ds.items), "metrics": list(metrics[ds.name]),
+        "datasets": {ds.name: {"kind": ds.kind, "path": str(ds.path), "items": len(ds.items),
+                               "metrics": list(metrics[ds.name]),
                                "prompt": {"version": prompts[ds.name].version, "sha256": prompts[ds.name].sha256}}
                      for ds in datasets},
         "judge": ({"model": config.judge.llm.model_id, "prompt": {"version": judge_prompt.version,

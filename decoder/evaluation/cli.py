@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +13,18 @@ __all__ = ["eval_command"]
 
 def eval_command(
     config: Annotated[Path, typer.Argument(help="Eval config YAML (recipes/decoder/eval-*.yaml).")],
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a config key: --set models.base.path=runs/x")] = None,
+    set_: Annotated[list[str], typer.Option("--set", help="Override a key: --set models.base.path=runs/x")] = [],  # noqa: B006
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (overrides `out:`).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bars.")] = False,
 ) -> None:
-    """Evaluate decoder models on MCQ and open questions; compare each with its base (paired bootstrap, Bonferroni, win/tie/loss)."""
+    """Evaluate decoder models on MCQ and open questions; each against its base (bootstrap, Bonferroni, wins)."""
     from rich.console import Console
 
     from decoder.evaluate import evaluate
     from decoder.evaluation.config import load_eval_config
 
-    console = Console()
-    cfg = load_eval_config(config, list(set_ or []))
+    console = Console() if sys.stdout.isatty() else Console(width=160)  # logs: tables unwrapped
+    cfg = load_eval_config(config, list(set_))
     updates = {"progress": cfg.progress and not no_progress}
     if out is not None:
         updates["out"] = str(out)

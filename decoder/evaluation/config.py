@@ -71,6 +71,9 @@ DEFAULT_METRICS: dict[str, tuple[str, ...]] = {
 DEFAULT_PROMPTS: dict[str, str] = {"mcq_single": "mcq_single.v1", "mcq_multi": "mcq_multi.v1", "open": "open_qa.v1"}
 """The shipped prompt of each kind (MedMistral appendix E: Figures 6, 7 and 8)."""
 
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
+"""Dataset format by file extension."""
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -128,7 +131,8 @@ class DatasetSpec(StrictModel):
     @classmethod
     def _valid_name(cls, value: str) -> str:
         if not _NAME.match(value):
-            raise PydanticCustomError("bad_dataset_name", "{name!r}: use letters, digits and _ . - only", {"name": value})
+            raise PydanticCustomError("bad_dataset_name", "{name!r}: use letters, digits and _ . - only",
+                                      {"name": value})
         return value
 
     def resolved_format(self) -> str | None:
@@ -136,7 +140,7 @@ class DatasetSpec(StrictModel):
         if self.format:
             return self.format
         suffix = Path(self.path).suffix.lower()
-        return {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}.get(suffix)
+        return FORMATS.get(suffix)
 
 
 class GenerationConfig(StrictModel):

@@ -96,7 +96,7 @@ def load_dataset(spec: DatasetSpec) -> EvalDataset:
     path = Path(spec.path).expanduser()
     where = f"dataset {spec.name!r}: {path}"
     if not path.is_file():
-        hint = "" if path.is_absolute() else f" (relative paths are resolved against the working directory {Path.cwd()})"
+        hint = "" if path.is_absolute() else f" (relative paths start from the working directory {Path.cwd()})"
         raise ConfigError(f"{where}: file not found{hint} — set datasets[].path")
     fmt = spec.resolved_format()
     if fmt is None:
@@ -128,7 +128,8 @@ def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Any]]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{line_no}: invalid JSON ({exc.msg}) — one JSON object per line") from None
+                    raise ConfigError(f"{path}:{line_no}: invalid JSON ({exc.msg}) — one JSON object per line"
+                                      ) from None
                 yield f":{line_no}", position, record
                 position += 1
     elif fmt == "json":
@@ -181,7 +182,8 @@ def _item(spec: DatasetSpec, record: Any, position: int, where: str) -> EvalItem
     where = f"{where} (id {item_id})" if raw_id not in (_MISSING, None) else where
     question = _text(_get(record, fields.question))
     if not question or not question.strip():
-        raise ConfigError(f"{where}: no question in field {fields.question!r} — fix the record or map `fields.question`")
+        raise ConfigError(f"{where}: no question in field {fields.question!r} — fix the record or map "
+                          "`fields.question`")
     context = _text(_get(record, fields.context)) if fields.context else None
     context = context if context and context.strip() else None
     answer = _get(record, fields.answer)
@@ -256,6 +258,6 @@ def _answers(value: Any, name: str, options: dict[str, str], where: str) -> tupl
         raise ConfigError(f"{where}: empty answer — an MCQ item needs at least one correct letter")
     for letter in letters:
         if letter not in options:
-            raise ConfigError(f"{where}: answer letter {letter} is not among the options {', '.join(options)} — fix the "
-                              "item or the field mapping")
+            raise ConfigError(f"{where}: answer letter {letter} is not among the options {', '.join(options)} — "
+                              "fix the item or the field mapping")
     return tuple(sorted(set(letters)))

@@ -91,7 +91,8 @@ def template_answer_prefix(tokenizer) -> str | None:
     return prefix if prefix.strip() == "" else None
 
 
-def letter_tokens(tokenizer, letters: list[str], prefixes: list[str], model: str = "model") -> tuple[str, dict[str, int]]:
+def letter_tokens(tokenizer, letters: list[str], prefixes: list[str],
+                  model: str = "model") -> tuple[str, dict[str, int]]:
     """The first prefix under which every letter (``prefix + letter``) is one token, the tokens all distinct,
     and those tokens. ``ConfigError`` when no prefix works (set ``generation.answer_prefix``)."""
     tried = []
@@ -130,7 +131,8 @@ def load_model(name: str, spec: ModelSpec, generation: GenerationConfig) -> Load
         eos_id = eos_id[0]
     if eos_id is None:
         raise ConfigError(f"models.{name}: the tokenizer of {path} has no EOS token — constrained answers end with it")
-    pad_id = pad_token_id(tokenizer) if tokenizer.pad_token_id is not None or tokenizer.eos_token_id is not None else eos_id
+    has_pad = tokenizer.pad_token_id is not None or tokenizer.eos_token_id is not None
+    pad_id = pad_token_id(tokenizer) if has_pad else eos_id
     max_positions = getattr(model.config, "max_position_embeddings", None)
     return LoadedModel(name=name, model=model, tokenizer=tokenizer, device=device,
                        use_chat_template=has_template and spec.chat_template != "never",

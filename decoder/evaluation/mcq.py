@@ -204,8 +204,8 @@ def answer_multi(lm, items: list[EvalItem], prompt: EvalPrompt, batch_size: int 
             new = generated[row, width:].tolist()
             letters = rows[row].parse(new)
             used = new.index(lm.eos_id) + 1
-            out[i] = MCQPrediction(letters=letters, text=lm.tokenizer.decode(new[:used], skip_special_tokens=True).strip(),
-                                   prompt_tokens=len(ids[i]), new_tokens=used)
+            text = lm.tokenizer.decode(new[:used], skip_special_tokens=True).strip()
+            out[i] = MCQPrediction(letters=letters, text=text, prompt_tokens=len(ids[i]), new_tokens=used)
         if advance:
             advance(len(batch))
     return out  # type: ignore[return-value]

@@ -32,7 +32,8 @@ class JudgeScore(BaseModel):
 
 
 def generate_answers(lm, items: list[EvalItem], prompt: EvalPrompt, max_new_tokens: int = 128, batch_size: int = 8,
-                     dataset: str = "dataset", advance: Callable[[int], None] | None = None) -> list[tuple[str, int, int]]:
+                     dataset: str = "dataset",
+                     advance: Callable[[int], None] | None = None) -> list[tuple[str, int, int]]:
     """(answer text, prompt tokens, new tokens) per item: greedy decoding up to EOS or ``max_new_tokens``."""
     import torch
     from transformers import GenerationConfig
@@ -77,9 +78,10 @@ class BertScore:
         num_layers = config.num_layers or layers
         if num_layers is None or (layers is not None and num_layers > layers):
             raise ConfigError(f"bertscore.num_layers: {config.num_layers} — the encoder {path} has {layers} layers")
-        self.path, self.num_layers, self.batch_size, self.idf = str(path), int(num_layers), config.batch_size, config.idf
-        self.scorer = bert_score.BERTScorer(model_type=self.path, num_layers=self.num_layers, batch_size=config.batch_size,
-                                            device=device, idf=config.idf)
+        self.path, self.num_layers = str(path), int(num_layers)
+        self.batch_size, self.idf = config.batch_size, config.idf
+        self.scorer = bert_score.BERTScorer(model_type=self.path, num_layers=self.num_layers,
+                                            batch_size=config.batch_size, device=device, idf=config.idf)
         # A tokenizer saved without ``model_max_length`` reports 1e30, which bert_score passes to the fast
         # tokenizer's truncation (OverflowError); truncate at the encoder's positions instead.
         positions = getattr(encoder_config, "max_position_embeddings", None) or 512

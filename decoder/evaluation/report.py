@@ -9,7 +9,8 @@ from pathlib import Path
 
 from decoder.evaluation.stats import Comparison
 
-__all__ = ["comparisons_table", "plot_deltas", "plot_win_tie_loss", "scores_table", "win_tie_loss_table", "write_report"]
+__all__ = ["comparisons_table", "plot_deltas", "plot_win_tie_loss", "scores_table", "win_tie_loss_table",
+           "write_report"]
 
 COLORS = {"win": "#2e7d32", "tie": "#9e9e9e", "loss": "#c62828"}
 
@@ -54,7 +55,8 @@ def comparisons_table(rows: list[Comparison], alpha: float, comparisons: int, re
         style = {"win": "green", "loss": "red"}.get(row.verdict, "")
         table.add_row(row.model, row.base, row.dataset, row.metric, f"{scale * row.delta:+.{digits}f}",
                       f"[{scale * row.ci_low:+.{digits}f}, {scale * row.ci_high:+.{digits}f}]",
-                      f"[{scale * row.ci_low_adjusted:+.{digits}f}, {scale * row.ci_high_adjusted:+.{digits}f}]", row.p_display,
+                      f"[{scale * row.ci_low_adjusted:+.{digits}f}, {scale * row.ci_high_adjusted:+.{digits}f}]",
+                      row.p_display,
                       row.p_adjusted_display, f"[{style}]{row.verdict}[/]" if style else row.verdict)
     return table
 

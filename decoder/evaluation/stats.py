@@ -50,7 +50,8 @@ def resample_indices(n: int, resamples: int, seed: int, batch: int = 1_000) -> I
         yield rng.integers(0, n, (min(batch, resamples - start), n))
 
 
-def bootstrap_means(scores: Mapping[str, np.ndarray], resamples: int, seed: int, batch: int = 1_000) -> dict[str, np.ndarray]:
+def bootstrap_means(scores: Mapping[str, np.ndarray], resamples: int, seed: int,
+                    batch: int = 1_000) -> dict[str, np.ndarray]:
     """For each named per-item score vector (all of the same length), its mean over each resample — the
     same resampled items for every vector (shared indices)."""
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in scores.items()}

@@ -33,7 +33,7 @@ from typing import Any
 
 from curation.errors import ConfigError, require
 
-__all__ = ["EvalPrompt", "FRENCH_NUMBERS", "available_prompts", "load_prompt"]
+__all__ = ["FRENCH_NUMBERS", "EvalPrompt", "available_prompts", "load_prompt"]
 
 _SECTION = re.compile(r"^=== (system|user) ===[ \t]*$", re.MULTILINE)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*\.v[0-9]+$")

@@ -67,7 +67,8 @@ def tiny_run(chat_llm, chat_llm_tuned, eval_data, tiny_bert, tmp_path_factory, t
 
 def test_cli_writes_json_tables_predictions_and_plots(tiny_run):
     out, output = tiny_run
-    assert "Paired bootstrap" in output and "Win / tie / loss" in output and f"{out / 'results.json'}" in output.replace("\n", "")
+    assert "Paired bootstrap" in output and "Win / tie / loss" in output
+    assert f"{out / 'results.json'}" in output.replace("\n", "")
     summary = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert summary["pairs"] == [{"model": "tuned", "base": "base"}]
     assert set(summary["scores"]) == {"tiny-single", "tiny-multi", "tiny-open"}
@@ -141,13 +142,15 @@ class JudgeServer(FakeOpenAIServer):
         return 200, completion(json.dumps({"score": score}))
 
 
-def test_evaluate_with_an_llm_judge_over_http(chat_llm, chat_llm_tuned, eval_data, tiny_bert, tmp_path, torch_one_thread):
+def test_evaluate_with_an_llm_judge_over_http(chat_llm, chat_llm_tuned, eval_data, tiny_bert, tmp_path,
+                                              torch_one_thread):
     from decoder.evaluate import evaluate
 
     server = JudgeServer()
     base_url = server.start()
     try:
-        config = load_eval_config(RECIPES / "tiny-eval.yaml", tiny_overrides(chat_llm, chat_llm_tuned, eval_data, tiny_bert) + [
+        overrides = tiny_overrides(chat_llm, chat_llm_tuned, eval_data, tiny_bert)
+        config = load_eval_config(RECIPES / "tiny-eval.yaml", overrides + [
             "datasets=" + json.dumps([{"name": "tiny-open", "kind": "open", "path": str(eval_data["open"]),
                                        "metrics": ["judge", "bertscore_f1"],
                                        "fields": {"id": None, "question": "question", "answer": "reference"}}]),
@@ -163,7 +166,8 @@ def test_evaluate_with_an_llm_judge_over_http(chat_llm, chat_llm_tuned, eval_dat
     assert summary["judge"]["prompt"]["version"] == "judge.v1" and summary["judge"]["failed"] == {}
     assert summary["judge"]["stats"]["valid"] == 8
     for model in ("base", "tuned"):
-        rows = [json.loads(x) for x in (tmp_path / "out" / "predictions" / model / "tiny-open.jsonl").read_text().splitlines()]
+        path = tmp_path / "out" / "predictions" / model / "tiny-open.jsonl"
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
         expected = [5 if r["answer"].strip() == r["reference"].strip() else 1 + len(r["answer"]) % 4 for r in rows]
         assert [r["judge_score"] for r in rows] == expected
         assert summary["scores"]["tiny-open"]["judge"][model] == pytest.approx(np.mean([(s - 1) / 4 for s in expected]))

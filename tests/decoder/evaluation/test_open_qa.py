@@ -89,7 +89,8 @@ def test_judge_validates_the_schema_and_retries_through_the_llm_layer(tmp_path, 
     assert "Réponse de référence : Un inhibiteur" in first.messages[1]["content"]
     assert "Contexte : Patient de 70 ans" in backend.batches[0][2].messages[1]["content"]
     requests = judge_requests(JUDGE, open_items, CANDIDATES, "tuned/open")
-    assert [r.key for r in requests] == [f"tuned/open/{i}" for i in range(4)] and requests[0].prompt_version == "judge.v1"
+    assert [r.key for r in requests] == [f"tuned/open/{i}" for i in range(4)]
+    assert requests[0].prompt_version == "judge.v1"
     again, backend2 = scripted_client(tmp_path, lambda p, n: BackendOutput(error="llm_unavailable", message="no call"))
     assert judge_answers(again, JUDGE, open_items, CANDIDATES, "tuned/open").raw == [3, 3, None, 5]
     assert backend2.calls == 0  # valid verdicts and the remembered failure come from the cache

@@ -109,7 +109,8 @@ def test_bonferroni_factor_is_the_number_of_comparisons_in_the_table():
     config = EvalConfig(
         models={"base": "runs/base", "cpt": "runs/cpt", "sft": "runs/sft", "merge": {"path": "runs/m", "base": "cpt"}},
         baseline="base", bertscore={"model": "enc"},
-        datasets=[DatasetSpec(name="single", path="s.jsonl"), DatasetSpec(name="multi", kind="mcq_multi", path="m.json"),
+        datasets=[DatasetSpec(name="single", path="s.jsonl"),
+                  DatasetSpec(name="multi", kind="mcq_multi", path="m.json"),
                   DatasetSpec(name="open", kind="open", path="o.jsonl")])
     assert config.pairs() == pairs and config.comparisons() == m
 
@@ -137,6 +138,7 @@ def test_win_tie_loss_on_a_constructed_case():
     verdicts = {(r.model, r.dataset, r.metric): r.verdict for r in rows}
     assert [verdicts[("tuned", d, "exact_match")] for d in ("d1", "d2", "d3")] == ["win", "tie", "loss"]
     wtl = win_tie_loss(rows, {d: "exact_match" for d in base})
-    assert wtl["tuned"] == {"base": "base", "win": 1, "tie": 1, "loss": 1, "datasets": 3, "win_rate": pytest.approx(1 / 3)}
+    assert wtl["tuned"] == {"base": "base", "win": 1, "tie": 1, "loss": 1, "datasets": 3,
+                            "win_rate": pytest.approx(1 / 3)}
     assert wtl["copy"] == {"base": "base", "win": 0, "tie": 3, "loss": 0, "datasets": 3, "win_rate": 0.0}
     assert all(r.p_value == 1.0 for r in rows if r.model == "copy")
