@@ -19,7 +19,6 @@ the generation prompt) and through it, and the tokens whose offsets fall in betw
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,6 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from curation.errors import ConfigError
+from curation.jsonl import read_jsonl_objects
 from decoder.config import PROVENANCES, ChatDataConfig, PackDataConfig
 
 __all__ = ["ChatData", "ChatExample", "MicroBatch", "PackData", "TrainData", "encode_chat", "load_chat_template",
@@ -204,26 +204,16 @@ def read_chat_examples(files: list[str], config: ChatDataConfig) -> tuple[list[C
         path = Path(name)
         if not path.is_file():
             raise ConfigError(f"{path}: file not found — check data.files / data.eval_files")
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                where = f"{path}:{number}"
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise _row_error(where, f"not valid JSON ({exc.msg} at column {exc.colno})",
-                                     "write one JSON object per line") from None
-                if not isinstance(row, dict):
-                    raise _row_error(where, f"a JSON {type(row).__name__}, not an object", "one object per line")
-                provenance = row.get(config.provenance_field)
-                if provenance not in PROVENANCES:
-                    raise _row_error(where, f"{config.provenance_field!r} is {provenance!r}",
-                                     f"give one of {', '.join(PROVENANCES)} (or map it with data.provenance_field)")
-                if provenance not in config.provenances:
-                    left_out[provenance] += 1
-                    continue
-                kept.append(ChatExample(_messages_of(row, config, where), provenance, where))
+        for number, row in read_jsonl_objects(path):
+            where = f"{path}:{number}"
+            provenance = row.get(config.provenance_field)
+            if provenance not in PROVENANCES:
+                raise _row_error(where, f"{config.provenance_field!r} is {provenance!r}",
+                                 f"give one of {', '.join(PROVENANCES)} (or map it with data.provenance_field)")
+            if provenance not in config.provenances:
+                left_out[provenance] += 1
+                continue
+            kept.append(ChatExample(_messages_of(row, config, where), provenance, where))
     return kept, left_out
 
 

@@ -27,6 +27,7 @@ from pydantic import Field, model_validator
 
 from curation.config import StrictModel, load_model
 from curation.errors import ConfigError
+from curation.jsonl import read_jsonl_objects
 from decoder.config import PROVENANCES
 
 __all__ = ["COMBINATIONS", "MixConfig", "MixResult", "load_mix_config", "mix", "mix_table", "shares"]
@@ -104,24 +105,14 @@ def _read_source(provenance: str, files: list[str], field: str) -> tuple[list[st
         if not path.is_file():
             raise ConfigError(f"sources.{provenance}: {path} not found — check the path")
         count = 0
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno}) — "
-                                      "write one JSON object per line") from None
-                if not isinstance(row, dict):
-                    raise ConfigError(f"{path}:{number}: a JSON {type(row).__name__}, not an object")
-                own = row.get(field)
-                if own is not None and own != provenance:
-                    raise ConfigError(f"{path}:{number}: {field} is {own!r} but the file is listed under "
-                                      f"sources.{provenance} — list it under sources.{own} or fix the row")
-                row[field] = provenance
-                lines.append(json.dumps(row, ensure_ascii=False))
-                count += 1
+        for number, row in read_jsonl_objects(path):
+            own = row.get(field)
+            if own is not None and own != provenance:
+                raise ConfigError(f"{path}:{number}: {field} is {own!r} but the file is listed under "
+                                  f"sources.{provenance} — list it under sources.{own} or fix the row")
+            row[field] = provenance
+            lines.append(json.dumps(row, ensure_ascii=False))
+            count += 1
         inputs.append({"path": str(path), "provenance": provenance, "rows": count, "sha256": _sha256(path)})
     return lines, inputs
 

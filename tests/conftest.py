@@ -30,6 +30,17 @@ def sample_run(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def torch_one_thread():
+    """torch on one thread: on a shared 2-core machine, more threads are many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield torch
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="session")
 def sample_export(sample_run, tmp_path_factory) -> Path:
     """The sample run exported under the `open` policy (what a user may train on and share)."""
     from curation.export.exporter import export

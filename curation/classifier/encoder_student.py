@@ -16,7 +16,6 @@ torch and transformers are imported only inside the functions that use them.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +37,7 @@ from curation.config import StrictModel
 from curation.errors import ConfigError, require
 from curation.scores import SIGNALS
 from curation.steps.llm_annotate import CONTENT_TYPES
+from curation.training.hf import quiet_transformers as _quiet_transformers
 
 __all__ = ["EncoderConfig", "EncoderStudent"]
 
@@ -87,21 +87,6 @@ def _torch():
 
 def _transformers():
     return require("transformers", "train", "the encoder student")
-
-
-@contextlib.contextmanager
-def _quiet_transformers():
-    """No progress bars nor load reports from transformers while loading a local checkpoint."""
-    logging = _transformers().utils.logging
-    bars, verbosity = logging.is_progress_bar_enabled(), logging.get_verbosity()
-    logging.disable_progress_bar()
-    logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        logging.set_verbosity(verbosity)
-        if bars:
-            logging.enable_progress_bar()
 
 
 def _device(name: str):

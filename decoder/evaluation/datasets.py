@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError
+from curation.jsonl import read_jsonl_objects
 from decoder.evaluation.config import DatasetSpec
 
 __all__ = ["FRENCHMEDMCQA_FIELDS", "MAX_OPTIONS", "EvalDataset", "EvalItem", "load_dataset", "parse_letters"]
@@ -120,18 +121,8 @@ def load_dataset(spec: DatasetSpec) -> EvalDataset:
 def _records(path: Path, fmt: str) -> Iterator[tuple[str, int, Any]]:
     """(``where`` suffix, 0-based position, record) for each record of the file."""
     if fmt == "jsonl":
-        with open(path, encoding="utf-8-sig") as f:
-            position = 0
-            for line_no, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{line_no}: invalid JSON ({exc.msg}) — one JSON object per line"
-                                      ) from None
-                yield f":{line_no}", position, record
-                position += 1
+        for position, (line_no, record) in enumerate(read_jsonl_objects(path)):
+            yield f":{line_no}", position, record
     elif fmt == "json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))

@@ -18,7 +18,6 @@ written on disk per improving epoch (removed at the end).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
@@ -30,11 +29,12 @@ import numpy as np
 
 from curation.errors import ConfigError, require
 from curation.training.energy import EnergyConfig, EnergyMeter
+from curation.training.hf import quiet_transformers
 from encoder.evaluation.config import FinetuneConfig, ModelEntry
 from encoder.evaluation.features import Encoded, adds_special_tokens
 from encoder.evaluation.metrics import entity_f1, macro_f1, micro_f1, word_tags
 
-__all__ = ["PreparedModel", "context_length", "finetune", "prepare_model", "quiet_transformers", "score_split",
+__all__ = ["PreparedModel", "context_length", "finetune", "prepare_model", "score_split",
            "seed_fingerprint"]
 
 _ROBERTA_POSITIONS = {"roberta", "camembert", "xlm-roberta", "xlm-roberta-xl", "longformer", "data2vec-text"}
@@ -47,21 +47,6 @@ def _torch():
 
 def _transformers():
     return require("transformers", "train", "the encoder fine-tuning evaluation")
-
-
-@contextlib.contextmanager
-def quiet_transformers():
-    """No progress bars, load reports nor length warnings from transformers inside the block."""
-    logging = _transformers().utils.logging
-    bars, verbosity = logging.is_progress_bar_enabled(), logging.get_verbosity()
-    logging.disable_progress_bar()
-    logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        logging.set_verbosity(verbosity)
-        if bars:
-            logging.enable_progress_bar()
 
 
 @dataclass

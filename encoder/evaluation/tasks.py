@@ -17,7 +17,6 @@ fix it. Nothing here imports torch.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError
+from curation.jsonl import read_jsonl_objects
 from encoder.evaluation.config import METRICS, TaskConfig
 
 __all__ = ["SPLITS", "Example", "TaskData", "load_task", "read_records", "split_file"]
@@ -95,27 +95,7 @@ def read_records(path: Path) -> Iterator[tuple[int, dict]]:
             raise ConfigError(f"{path}: cannot read this Parquet file ({exc}) — rewrite it with pyarrow or pandas") from None
         yield from enumerate(rows, start=1)
         return
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot open ({exc.strerror})") from None
-    with handle:
-        line = 0
-        try:
-            for line, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{line}: not valid JSON ({exc.msg} at column {exc.colno}) — "
-                                      "write one JSON object per line") from None
-                if not isinstance(record, dict):
-                    raise ConfigError(f"{path}:{line}: expected a JSON object, got {type(record).__name__} — "
-                                      "write one object per line, e.g. {\"text\": ..., \"label\": ...}")
-                yield line, record
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}:{line + 1}: not valid UTF-8 ({exc.reason}) — save the file as UTF-8") from None
+    yield from read_jsonl_objects(path)
 
 
 def _where(path: Path, line: int) -> str:

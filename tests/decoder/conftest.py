@@ -26,17 +26,6 @@ TINY_LLAMA = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 
 """Shape of the tiny Llama (vocabulary: the sample tokenizer's 512 ids)."""
 
 
-@pytest.fixture(scope="session")
-def torch_one_thread():
-    """torch on one thread: on a shared 2-core machine, more threads are many times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield torch
-    torch.set_num_threads(before)
-
-
 def save_tiny_llama(folder: Path, tokenizer_dir: Path, seed: int = 0, **shape) -> Path:
     """Save a random LlamaForCausalLM sized for the tokenizer at ``tokenizer_dir``, with that tokenizer
     (plus ``CHAT_TEMPLATE``), as an HF folder."""

@@ -201,7 +201,7 @@ def test_provenance_filter_and_field_mapping(tmp_path, tokenizer):
 
 @pytest.mark.parametrize("line, fragment", [
     ("{not json", "not valid JSON"),
-    ('["a list"]', "not an object"),
+    ('["a list"]', "expected a JSON object, got list"),
     ('{"question": "Q ?", "answer": "R."}', "'provenance' is None"),
     ('{"question": "Q ?", "answer": "R.", "provenance": "crawled"}', "native, synthetic, translated"),
     ('{"question": "Q ?", "provenance": "native"}', "'answer' is missing"),

@@ -10,17 +10,6 @@ from tests.encoder.tiny import tiny_modernbert
 
 
 @pytest.fixture(scope="session")
-def torch_one_thread():
-    """torch on one thread: on a shared 2-core machine, more threads are many times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield torch
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="session")
 def tiny_encoder(sample_tokenizer, tmp_path_factory, torch_one_thread) -> Path:
     """A tiny random ModernBERT (3 layers: global, local, local; window 16) with the sample tokenizer."""
     return tiny_modernbert(tmp_path_factory.mktemp("encoders") / "tiny-modernbert", sample_tokenizer)

@@ -53,17 +53,6 @@ def fasttext_student(split, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def torch_one_thread():
-    """torch on one thread: on a shared 2-core machine, more threads are many times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield torch
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="session")
 def tiny_bert(examples, tmp_path_factory, torch_one_thread) -> Path:
     """A tiny random BERT with a WordPiece tokenizer trained on the passages."""
     return tiny_encoder(tmp_path_factory.mktemp("encoders") / "tiny-bert", [e.text for e in examples[:300]])

@@ -69,7 +69,7 @@ def test_bad_files(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load_dataset(spec(tmp_path / "missing.jsonl"))
     (tmp_path / "broken.jsonl").write_text(json.dumps(SINGLE[0]) + '\n{"id": \n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"broken.jsonl:2: invalid JSON"):
+    with pytest.raises(ConfigError, match=r"broken.jsonl:2: not valid JSON"):
         load_dataset(spec(tmp_path / "broken.jsonl"))
     (tmp_path / "object.json").write_text(json.dumps({"data": []}), encoding="utf-8")
     with pytest.raises(ConfigError, match="expected a JSON array of records"):

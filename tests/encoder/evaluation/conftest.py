@@ -10,17 +10,6 @@ from tests.encoder.evaluation.synthetic import cls_tokenizer, tiny_modernbert, w
 
 
 @pytest.fixture(scope="session")
-def torch_one_thread():
-    """torch on one thread: on a shared 2-core machine, more threads are many times slower."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield torch
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="session")
 def tasks_root(tmp_path_factory) -> Path:
     """``specialty/`` (single-label, JSONL), ``symptoms/`` (multi-label, Parquet), ``entities/`` (NER, JSONL)."""
     return write_tasks(tmp_path_factory.mktemp("eval-tasks"))
