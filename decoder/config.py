@@ -10,7 +10,6 @@ steps) or ``"1000000tok"`` (tokens: a step holds ``global batch x sequence lengt
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from curation.config import StrictModel, load_model
 from curation.errors import ConfigError
+from curation.training.duration import Duration, check_duration, parse_duration
 from curation.training.energy import EnergyConfig
 
 __all__ = ["PROVENANCES", "AdapterConfig", "ChatDataConfig", "Duration", "ModelConfig", "OptimizerConfig",
@@ -28,42 +28,11 @@ PROVENANCES = ("native", "synthetic", "translated")
 
 Provenance = Literal["native", "synthetic", "translated"]
 
-_DURATION = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9]+)?(?:e[0-9]+)?)\s*(ep|ba|tok)\s*$")
-
-
-class Duration(StrictModel):
-    """A parsed duration."""
-
-    value: float
-    """The number before the unit."""
-    unit: Literal["ep", "ba", "tok"]
-    """``ep`` epochs of the training data, ``ba`` optimizer steps, ``tok`` tokens."""
-
-    def steps(self, steps_per_epoch: float, tokens_per_step: int) -> int:
-        """The duration in optimizer steps (rounded up to whole steps, at least one)."""
-        if self.unit == "ba":
-            steps = self.value
-        elif self.unit == "ep":
-            steps = self.value * steps_per_epoch
-        else:
-            steps = self.value / tokens_per_step
-        return max(1, -int(-steps // 1))
-
-
-def parse_duration(text: str, where: str, units: tuple[str, ...] = ("ep", "ba", "tok")) -> Duration:
-    """``"2.8ep"`` -> Duration(2.8, "ep"); a ``ConfigError`` naming ``where`` otherwise."""
-    match = _DURATION.match(str(text))
-    if not match or match.group(2) not in units:
-        raise ConfigError(f"{where}: {text!r} is not a duration — write N followed by one of {', '.join(units)} "
-                          "(e.g. '2.8ep', '500ba', '1000000tok')")
-    return Duration(value=float(match.group(1).replace("_", "")), unit=match.group(2))
-
-
 def _check_duration(value: str, key: str, units: tuple[str, ...]) -> str:
     try:
-        parse_duration(value, key, units)
-    except ConfigError as exc:
-        raise ValueError(str(exc)) from None
+        check_duration(value, units)
+    except ValueError as exc:
+        raise ValueError(f"{key}: {exc}") from None
     return value
 
 

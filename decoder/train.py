@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError, require
+from curation.training.duration import parse_duration
 from curation.training.energy import EnergyMeter, energy_report
-from decoder.config import ChatDataConfig, TrainConfig, parse_duration
+from decoder.config import ChatDataConfig, TrainConfig
 from decoder.data import ChatData, PackData, TrainData
 from decoder.model import add_adapter, decay_groups, load_causal_lm, load_tokenizer, merge_adapter, pad_token_id
 
@@ -79,7 +80,7 @@ class Plan:
         per_epoch, per_step = len(data) / g, max(1, round(g * data.row_tokens))
 
         def steps(text: str, key: str) -> int:
-            return parse_duration(text, key).steps(per_epoch, per_step)
+            return max(1, parse_duration(text, key, ("ep", "ba", "tok")).steps(per_step, steps_per_epoch=per_epoch))
 
         total = steps(config.max_duration, "max_duration")
         warmup = 0 if parse_duration(config.scheduler.t_warmup, "t_warmup").value == 0 else \

@@ -10,7 +10,6 @@ the paper: a step holds ``global_train_batch_size x seq_len`` token positions.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -18,53 +17,11 @@ from pydantic import Field, field_validator, model_validator
 
 from curation.config import StrictModel, load_model
 from curation.errors import ConfigError
+from curation.training.duration import Duration, check_duration, parse_duration
 from curation.training.energy import EnergyConfig
 
 __all__ = ["DataConfig", "Duration", "ModelConfig", "OptimizerConfig", "PhaseConfig", "SchedulerConfig",
            "TrainConfig", "load_train_config", "parse_duration"]
-
-_DURATION = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9]+)?(?:e[0-9]+)?)\s*(tok|ba|dur)\s*$")
-
-
-class Duration(StrictModel):
-    """A parsed Composer-style duration."""
-
-    value: float
-    """The number before the unit."""
-    unit: Literal["tok", "ba", "dur"]
-    """``tok`` tokens, ``ba`` optimizer steps, ``dur`` share of the enclosing phase."""
-
-    def steps(self, tokens_per_step: int, phase_steps: int | None = None) -> int:
-        """The duration in optimizer steps (tokens rounded up to whole steps)."""
-        if self.unit == "ba":
-            return int(self.value)
-        if self.unit == "tok":
-            return -(-int(self.value) // tokens_per_step)
-        if phase_steps is None:
-            raise ConfigError(f"a duration in 'dur' ({self.value}dur) is a share of a phase: use it inside a phase")
-        return int(round(self.value * phase_steps))
-
-
-def _parse(text: str | int, allowed: tuple[str, ...]) -> Duration:
-    if isinstance(text, int):
-        text = f"{text}tok"
-    match = _DURATION.match(str(text))
-    if not match or match.group(2) not in allowed:
-        example = "'10000000000tok', '500ba'" + (", '0.1dur'" if "dur" in allowed else "")
-        raise ValueError(f"{text!r} is not a duration: write N followed by one of {', '.join(allowed)} (e.g. {example})")
-    value = float(match.group(1).replace("_", ""))
-    if match.group(2) == "dur" and value > 1:
-        raise ValueError(f"{text!r}: a share of the phase is at most 1dur")
-    return Duration(value=value, unit=match.group(2))
-
-
-def parse_duration(text: str | int, where: str, allowed: tuple[str, ...] = ("tok", "ba", "dur")) -> Duration:
-    """``"10_000_000tok"`` -> Duration(1e7, "tok"); an integer is a number of tokens."""
-    try:
-        return _parse(text, allowed)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-
 
 class ModelConfig(StrictModel):
     """The checkpoint to continue pretraining."""
@@ -126,8 +83,8 @@ class SchedulerConfig(StrictModel):
     @model_validator(mode="after")
     def _check(self):
         for key in ("t_warmup", "t_decay"):
-            _parse(getattr(self, key), ("tok", "ba", "dur"))
-        if self.name == "constant_with_warmup" and _parse(self.t_decay, ("tok", "ba", "dur")).value:
+            check_duration(getattr(self, key), ("tok", "ba", "dur"))
+        if self.name == "constant_with_warmup" and check_duration(self.t_decay, ("tok", "ba", "dur")).value:
             raise ValueError("constant_with_warmup has no decay: set t_decay: 0tok or use warmup_stable_decay")
         return self
 
@@ -151,7 +108,7 @@ class PhaseConfig(StrictModel):
     @field_validator("max_duration")
     @classmethod
     def _duration(cls, value: str) -> str:
-        _parse(value, ("tok", "ba"))
+        check_duration(value, ("tok", "ba"))
         return value
 
 
@@ -197,7 +154,7 @@ class TrainConfig(StrictModel):
     def _check(self):
         for key in ("save_interval", "eval_interval", "log_interval"):
             try:
-                _parse(getattr(self, key), ("tok", "ba"))
+                check_duration(getattr(self, key), ("tok", "ba"))
             except ValueError as exc:
                 raise ValueError(f"{key}: {exc}") from None
         if not self.phases:

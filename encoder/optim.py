@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from encoder.config import OptimizerConfig, PhaseConfig, parse_duration
+from curation.training.duration import parse_duration
+from encoder.config import OptimizerConfig, PhaseConfig
 
 __all__ = ["PhaseSchedule", "build_optimizer", "decay_groups"]
 
@@ -101,8 +102,8 @@ class PhaseSchedule:
             raise ConfigError(f"{where}.max_duration {phase.max_duration}: less than one step of "
                               f"{tokens_per_step} tokens — raise it or lower global_train_batch_size")
         sched = phase.scheduler
-        warmup = parse_duration(sched.t_warmup, f"{where}.scheduler.t_warmup").steps(tokens_per_step, total)
-        decay = parse_duration(sched.t_decay, f"{where}.scheduler.t_decay").steps(tokens_per_step, total)
+        warmup = parse_duration(sched.t_warmup, f"{where}.scheduler.t_warmup").steps(tokens_per_step, phase_steps=total)
+        decay = parse_duration(sched.t_decay, f"{where}.scheduler.t_decay").steps(tokens_per_step, phase_steps=total)
         if warmup + decay > total:
             from curation.errors import ConfigError
 

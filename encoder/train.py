@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError, require
+from curation.training.duration import parse_duration
 from curation.training.energy import EnergyMeter, EnergyReport
 from encoder.checkpoint import TrainState, latest_checkpoint, load_checkpoint, save_checkpoint
-from encoder.config import TrainConfig, parse_duration
+from encoder.config import TrainConfig
 
 __all__ = ["TrainResult", "train"]
 

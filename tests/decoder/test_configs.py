@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from curation.config import load_model
-from decoder.config import TrainConfig, parse_duration
+from curation.training.duration import parse_duration
+from decoder.config import TrainConfig
 from decoder.mixes import COMBINATIONS, MixConfig
 
 ROOT = Path(__file__).resolve().parents[2] / "recipes" / "decoder"

@@ -8,7 +8,8 @@ import pytest
 
 from curation.config import validate
 from curation.errors import ConfigError
-from encoder.config import OptimizerConfig, PhaseConfig, TrainConfig, parse_duration
+from curation.training.duration import parse_duration
+from encoder.config import OptimizerConfig, PhaseConfig, TrainConfig
 from encoder.optim import PhaseSchedule, build_optimizer
 
 
