@@ -77,8 +77,8 @@ def evaluate(config: EvalConfig | str | Path, *, progress: bool = True, callback
     ``callbacks``: extra ``transformers.TrainerCallback`` instances passed to every fine-tuning.
     """
     from curation import __version__
-    from encoder.evaluation.features import encode_task
     from curation.training.hf import quiet_transformers
+    from encoder.evaluation.features import encode_task
     from encoder.evaluation.finetune import context_length, finetune, prepare_model, seed_fingerprint
     from encoder.evaluation.report import write_plot
     from encoder.evaluation.results import aggregate, energy_of
