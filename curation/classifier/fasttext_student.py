@@ -178,7 +178,9 @@ class FastTextStudent:
         self._columns = np.array([index.get(name, len(self.labels)) for name in wanted], dtype=np.int64)
         self._n_level = 9 if config.encoding == "ordinal" else 10
         self._dim = model.get_dimension()
-        self._output = model.get_output_matrix()
+        # float64: a float32 BLAS product rounds differently with the number of rows, and a passage's scores
+        # must not depend on the batch it is scored in
+        self._output = model.get_output_matrix().astype("float64")
 
     # -- identity -----------------------------------------------------------------------------------
     @property
@@ -252,9 +254,9 @@ class FastTextStudent:
             except (TypeError, UnicodeEncodeError):  # pybind cannot pass lone surrogates: replace them
                 f.getSentenceVector(vector, line.encode("utf-8", "replace").decode("utf-8"))
             hidden[i] = np.asarray(vector)
-        logits = hidden @ self._output.T
+        logits = hidden.astype(np.float64) @ self._output.T
         probs = np.zeros((len(texts), len(self.labels) + 1), dtype=np.float64)
-        probs[:, :-1] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+        probs[:, :-1] = 1.0 / (1.0 + np.exp(-logits))
         return probs[:, self._columns]
 
     def predict_arrays(self, texts: Sequence[str]):
