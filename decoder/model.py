@@ -15,19 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError, require
+from curation.training.hf import checkpoint_folder, local_tokenizer
 from decoder.config import AdapterConfig, ModelConfig
 
 __all__ = ["add_adapter", "decay_groups", "load_causal_lm", "load_tokenizer", "merge_adapter", "pad_token_id"]
-
-
-def _check_folder(path: str, key: str) -> Path:
-    folder = Path(path)
-    if not (folder / "config.json").is_file() and key == "model.path":
-        raise ConfigError(f"{key} {path}: no config.json there — give a local HF checkpoint folder "
-                          "(save_pretrained output); nothing is downloaded")
-    if not folder.exists():
-        raise ConfigError(f"{key} {path}: not found — give a local folder")
-    return folder
 
 
 def pad_token_id(tokenizer: Any) -> int:
@@ -45,13 +36,13 @@ def pad_token_id(tokenizer: Any) -> int:
 def load_tokenizer(config: ModelConfig, chat_template: str | None = None) -> Any:
     """The model's tokenizer (``config.tokenizer`` or ``config.path``), with a pad token and, when given, the
     chat template ``chat_template`` (a shipped name or a Jinja file)."""
-    transformers = require("transformers", "train", "decoder training")
     path = config.tokenizer or config.path
-    _check_folder(path, "model.tokenizer" if config.tokenizer else "model.path")
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"tokenizer {path}: cannot be loaded ({exc}) — give a folder with tokenizer.json") from None
+    if config.tokenizer:
+        if not Path(path).is_dir():
+            raise ConfigError(f"model.tokenizer: {path} is not a folder — give a local tokenizer folder")
+    else:
+        checkpoint_folder(path, "model.path")
+    tokenizer = local_tokenizer(path, "model.tokenizer" if config.tokenizer else "model.path")
     pad_token_id(tokenizer)
     if chat_template is not None:
         from decoder.data import load_chat_template
@@ -66,7 +57,7 @@ def load_causal_lm(config: ModelConfig, tokenizer: Any, path: str | None = None)
     torch = require("torch", "train", "decoder training")
     transformers = require("transformers", "train", "decoder training")
     path = path or config.path
-    _check_folder(path, "model.path")
+    checkpoint_folder(path, "model.path")
     try:
         model = transformers.AutoModelForCausalLM.from_pretrained(
             path, dtype=getattr(torch, config.dtype), attn_implementation=config.attn_implementation)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError, require
+from curation.training.hf import checkpoint_folder, local_tokenizer
 from encoder.config import ModelConfig
 
 __all__ = ["export_model", "load_model", "load_tokenizer"]
@@ -18,25 +19,18 @@ __all__ = ["export_model", "load_model", "load_tokenizer"]
 
 def load_tokenizer(config: ModelConfig):
     """The model's tokenizer (``model.tokenizer`` or the checkpoint folder); it needs a mask token."""
-    transformers = require("transformers", "train", "the encoder recipe")
-    path = config.tokenizer or config.path
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"model.tokenizer {path}: cannot load a tokenizer ({exc}) — give a local folder with "
-                          "tokenizer.json (save it once with AutoTokenizer.save_pretrained)") from None
+    where = "model.tokenizer" if config.tokenizer else "model.path"
+    tokenizer = local_tokenizer(config.tokenizer or config.path, where)
     if tokenizer.mask_token_id is None:
-        raise ConfigError(f"model.tokenizer {path}: the tokenizer has no mask token — the MLM phase needs one")
+        raise ConfigError(f"{where} {config.tokenizer or config.path}: the tokenizer has no mask token — the MLM "
+                          "phase needs one")
     return tokenizer
 
 
 def load_model(config: ModelConfig, device_type: str = "cpu"):
     """``ModernBertForMaskedLM`` from ``model.path`` with the configured attention implementation."""
     transformers = require("transformers", "train", "the encoder recipe")
-    path = Path(config.path)
-    if not (path / "config.json").is_file():
-        raise ConfigError(f"model.path {config.path}: no config.json — give a local HF checkpoint folder "
-                          "(ModernBertForMaskedLM, e.g. ModernCamemBERT saved with save_pretrained)")
+    path = checkpoint_folder(config.path, "model.path", "give a ModernBertForMaskedLM, e.g. ModernCamemBERT")
     model_config = transformers.AutoConfig.from_pretrained(path)
     if model_config.model_type != "modernbert":
         raise ConfigError(f"model.path {config.path}: model_type {model_config.model_type!r}; the recipe continues "

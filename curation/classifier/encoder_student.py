@@ -37,6 +37,7 @@ from curation.config import StrictModel
 from curation.errors import ConfigError, require
 from curation.scores import SIGNALS
 from curation.steps.llm_annotate import CONTENT_TYPES
+from curation.training.hf import checkpoint_folder, local_tokenizer
 from curation.training.hf import quiet_transformers as _quiet_transformers
 
 __all__ = ["EncoderConfig", "EncoderStudent"]
@@ -103,20 +104,10 @@ def _load_encoder(path: str | Path, where: str):
     if not str(path):
         raise ConfigError(f"{where}: no encoder checkpoint given — set encoder: PATH (--encoder PATH), a local "
                           "folder with config.json, the weights and the tokenizer files")
-    path = Path(path)
-    if not path.is_dir():
-        raise ConfigError(f"{where}: encoder checkpoint {str(path)!r} is not a folder — give --encoder PATH, a "
-                          "local folder with config.json, the weights and the tokenizer files (nothing is downloaded)")
-    if not (path / "config.json").is_file():
-        raise ConfigError(f"{where}: {path} has no config.json — not a transformers checkpoint "
-                          "(save one with model.save_pretrained and tokenizer.save_pretrained)")
+    path = checkpoint_folder(path, where, "give --encoder PATH")
     transformers = _transformers()
+    tokenizer = local_tokenizer(path, where)
     with _quiet_transformers():
-        try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"{where}: no usable tokenizer in {path} ({exc}) — save the tokenizer next to the "
-                              "model (tokenizer.save_pretrained)") from None
         try:
             encoder = transformers.AutoModel.from_pretrained(str(path), local_files_only=True)
         except (OSError, ValueError, KeyError) as exc:

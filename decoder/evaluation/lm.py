@@ -7,10 +7,10 @@ Imports torch and transformers (the ``train`` extra) when a model is loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from curation.errors import ConfigError, require
+from curation.training.hf import checkpoint_folder, local_tokenizer
 from decoder.evaluation.config import GenerationConfig, ModelSpec
 from decoder.model import pad_token_id
 
@@ -110,16 +110,13 @@ def load_model(name: str, spec: ModelSpec, generation: GenerationConfig) -> Load
     """Load ``spec.path`` (weights in eval mode on the configured device and dtype, and its tokenizer)."""
     torch = require("torch", "train", "decoder evaluation")
     transformers = require("transformers", "train", "decoder evaluation")
-    path = Path(spec.path).expanduser()
-    if not (path / "config.json").is_file():
-        hint = "" if path.is_absolute() else f" (relative to the working directory {Path.cwd()})"
-        raise ConfigError(f"models.{name}.path: {path}{hint} is not a HF model folder (no config.json) — give the "
-                          "folder where a CPT, SFT or merge run saved its model")
+    path = checkpoint_folder(spec.path, f"models.{name}.path", "give the folder where a CPT, SFT or merge run saved "
+                             "its model")
     device = resolve_device(generation.device)
     dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(generation.dtype)
     if dtype is None:
         dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(path))
+    tokenizer = local_tokenizer(path, f"models.{name}.path")
     model = transformers.AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype)
     model.to(device).eval()
     has_template = getattr(tokenizer, "chat_template", None) is not None

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
 
 from curation.errors import ConfigError, require
+from curation.training.hf import checkpoint_folder
 from decoder.evaluation.config import BertScoreConfig
 from decoder.evaluation.datasets import EvalItem
 from decoder.evaluation.prompts import EvalPrompt
@@ -67,10 +67,7 @@ class BertScore:
     def __init__(self, config: BertScoreConfig, device: str = "cpu"):
         if not config.model:
             raise ConfigError("bertscore.model: not set — give a local encoder folder (nothing is downloaded)")
-        path = Path(config.model).expanduser()
-        if not (path / "config.json").is_file():
-            raise ConfigError(f"bertscore.model: {path} is not a local HF encoder folder (no config.json) — nothing is "
-                              "downloaded: give a folder with the encoder and its tokenizer")
+        path = checkpoint_folder(config.model, "bertscore.model", "give a folder with the encoder and its tokenizer")
         bert_score = require("bert_score", "train", "BERTScore of open answers")
         transformers = require("transformers", "train", "BERTScore of open answers")
         encoder_config = transformers.AutoConfig.from_pretrained(str(path))

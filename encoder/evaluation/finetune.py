@@ -29,7 +29,7 @@ import numpy as np
 
 from curation.errors import ConfigError, require
 from curation.training.energy import EnergyConfig, EnergyMeter
-from curation.training.hf import quiet_transformers
+from curation.training.hf import checkpoint_folder, local_tokenizer, quiet_transformers
 from encoder.evaluation.config import FinetuneConfig, ModelEntry
 from encoder.evaluation.features import Encoded, adds_special_tokens
 from encoder.evaluation.metrics import entity_f1, macro_f1, micro_f1, word_tags
@@ -87,20 +87,10 @@ def prepare_model(name: str, entry: ModelEntry) -> PreparedModel:
     where = f"models.{name}"
     if not entry.path:
         raise ConfigError(f"{where}: no path — give --model {name}=PATH (a local folder saved with save_pretrained)")
-    path = Path(entry.path)
-    if not path.is_dir():
-        raise ConfigError(f"{where}: {path} is not a folder — give a local checkpoint folder (config.json, weights, "
-                          f"tokenizer files): --model {name}=PATH; nothing is downloaded")
-    if not (path / "config.json").is_file():
-        raise ConfigError(f"{where}: {path} has no config.json — not a transformers checkpoint (save it with "
-                          "model.save_pretrained and tokenizer.save_pretrained)")
+    path = checkpoint_folder(entry.path, where, f"give --model {name}=PATH")
     transformers = _transformers()
+    tokenizer = local_tokenizer(path, where)
     with quiet_transformers():
-        try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{where}: no usable tokenizer in {path} ({exc}) — save the tokenizer next to the "
-                              "model (tokenizer.save_pretrained)") from None
         try:
             config = transformers.AutoConfig.from_pretrained(str(path), local_files_only=True)
         except (OSError, ValueError, KeyError) as exc:

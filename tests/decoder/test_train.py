@@ -257,7 +257,7 @@ def test_config_errors_say_what_and_where(tmp_path):
         load_train_config(ROOT / "tiny-cpt.yaml", ["save_interval=2ep"])
     with pytest.raises(ConfigError, match="did you mean 'lora_alpha'"):
         load_train_config(ROOT / "tiny-sft.yaml", ["adapter.alpha=8"])
-    with pytest.raises(ConfigError, match="model.path .*: no config.json there"):
+    with pytest.raises(ConfigError, match="model.path: .* has no config.json — not a transformers checkpoint"):
         train(load_train_config(ROOT / "tiny-cpt.yaml", [f"model.path={tmp_path}", "data.path=x"]))
 
 
