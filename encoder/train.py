@@ -94,6 +94,9 @@ class _Run:
         self.sliding_window = int(model.config.sliding_window)
         self.seq_len = self.train_data.seq_len
         self.tokens_per_step = config.global_train_batch_size * self.seq_len
+        self.every = {key: parse_duration(getattr(config, key), key, ("tok", "ba")).steps(self.tokens_per_step)
+                      for key in ("log_interval", "eval_interval", "save_interval")}
+        """Steps between logs, evaluations and checkpoints (0: only at phase ends)."""
         self.schedules = [PhaseSchedule.of(p, self.tokens_per_step) for p in config.phases]
         optimizer = build_optimizer(model, config.optimizer)
         self.model, self.optimizer = acc.prepare(model, optimizer)
@@ -167,8 +170,7 @@ class _Run:
         return loss_sum / count if count else None
 
 
-def _due(interval: str, step: int, tokens_per_step: int) -> bool:
-    every = parse_duration(interval, "interval", ("tok", "ba")).steps(tokens_per_step)
+def _due(every: int, step: int) -> bool:
     return every > 0 and step % every == 0
 
 
@@ -244,11 +246,11 @@ def _run_phase(run: _Run, state: TrainState, phase_index: int, bars) -> None:
         run.meter.add_tokens(tokens)
         bars.update(task, advance=1, loss=f"{loss:.4f}")
         last = state.phase_step == schedule.total_steps
-        if last or _due(config.log_interval, state.phase_step, run.tokens_per_step):
+        if last or _due(run.every["log_interval"], state.phase_step):
             _log(run, state, {"phase": phase.name, "step": state.global_step, "phase_step": state.phase_step,
                               "loss": loss, "lr": lr, "tokens": state.tokens,
                               "tokens_per_second": run.meter.report().tokens_per_second})
-        if last or _due(config.eval_interval, state.phase_step, run.tokens_per_step):
+        if last or _due(run.every["eval_interval"], state.phase_step):
             run.meter.pause()
             eval_loss = run.evaluate(phase_index)
             if eval_loss is not None:
@@ -256,7 +258,7 @@ def _run_phase(run: _Run, state: TrainState, phase_index: int, bars) -> None:
             run.meter.start()
         if last:
             state.phase, state.phase_step, state.phase_tokens = phase_index + 1, 0, 0
-        if last or _due(config.save_interval, state.global_step, run.tokens_per_step):
+        if last or _due(run.every["save_interval"], state.global_step):
             run.meter.pause()
             state.stream = run.stream.state_dict()
             save_checkpoint(acc, run.checkpoints, state, config.save_num_checkpoints_to_keep)
